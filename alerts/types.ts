@@ -1,0 +1,55 @@
+/**
+ * Prometheus rule files as typed data. Every domain module in `alerts/`
+ * (and the component-specific ones beside it) returns `RuleGroup`s built from
+ * these types; the Monitoring component turns them into PrometheusRule objects
+ * and the tests hand them to promtool.
+ */
+
+export type Severity = "critical" | "warning" | "info";
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  /** Prometheus duration, e.g. "5m"; omitted means the alert fires on the first evaluation. */
+  readonly for?: string;
+  readonly labels: Readonly<{ severity: Severity } & Record<string, string>>;
+  readonly annotations: Readonly<{ summary: string; description: string; runbook_url: string } & Record<string, string>>;
+}
+
+export interface RecordingRule {
+  readonly record: string;
+  readonly expr: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export type Rule = AlertRule | RecordingRule;
+
+export interface RuleGroup {
+  readonly name: string;
+  /** Evaluation interval of the group, e.g. "30s"; the Prometheus default when omitted. */
+  readonly interval?: string;
+  readonly rules: readonly Rule[];
+}
+
+/**
+ * What a stack may change about the rules. Keys of `thresholds` and `durations`
+ * are documented by each domain module (`<domain>.<name>`, e.g.
+ * `app.errorRatio`, `app.errorRate.window`); an unknown key is an error that
+ * names the key, so a typo in stack config never silently keeps a default.
+ */
+export interface AlertOptions {
+  /** Base URL of the runbooks; each rule links `${runbookBaseUrl}/<file>.md#<anchor>`. */
+  readonly runbookBaseUrl: string;
+  /** Threshold overrides by key. @default {} */
+  readonly thresholds?: Readonly<Record<string, number>>;
+  /**
+   * Duration overrides by key: windows and `for:` values. Tests render
+   * test-sized values (seconds instead of minutes) through this.
+   * @default {}
+   */
+  readonly durations?: Readonly<Record<string, string>>;
+}
+
+export function isAlertRule(rule: Rule): rule is AlertRule {
+  return (rule as AlertRule).alert !== undefined;
+}

