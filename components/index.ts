@@ -1,0 +1,4 @@
+export * from "./lib";
+export * from "./namespace";
+export * from "./secrets";
+export * from "./workload";

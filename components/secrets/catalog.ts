@@ -1,0 +1,57 @@
+/**
+ * Every secret the platform generates, with length and alphabet fitted to
+ * where it ends up. Passwords that land in connection URLs (postgresql://,
+ * redis://, amqp://) or JDBC strings are alphanumeric so they never need
+ * escaping; keys are random bytes, base64-encoded.
+ */
+export type SecretAlphabet =
+  /** Letters and digits: safe in URLs, JDBC strings, env files. */
+  | "url-safe"
+  /** Letters, digits and a conservative symbol set, for interactive logins. */
+  | "login";
+
+export interface PasswordSpec {
+  readonly kind: "password";
+  readonly length: number;
+  readonly alphabet: SecretAlphabet;
+  /** When set, the Secret is `kubernetes.io/basic-auth` with this username. */
+  readonly username?: string;
+}
+
+export interface KeySpec {
+  readonly kind: "key";
+  /** Key size in bytes; stored base64-encoded. */
+  readonly bytes: number;
+}
+
+export interface SecretSpec {
+  /** The Kubernetes Secret's name and the id used to look it up. */
+  readonly name: string;
+  /** What it is for (written as an annotation on the Secret). */
+  readonly description: string;
+  /** The data key the value is stored under (basic-auth secrets use `password`). @default "password" or "key" */
+  readonly dataKey?: string;
+  readonly spec: PasswordSpec | KeySpec;
+}
+
+/** The symbols allowed in "login" passwords: no quotes, backslashes, `$` or spaces that shells and YAML mangle. */
+export const LOGIN_SYMBOLS = "!#%*+-=?@^_~";
+
+/** The secrets listed in REQUIREMENTS.md. */
+export const PLATFORM_SECRETS: readonly SecretSpec[] = [
+  { name: "core-api-db", description: "PostgreSQL owner of the core-api database", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "core_api" } },
+  { name: "keycloak-db", description: "PostgreSQL owner of the keycloak database", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "keycloak" } },
+  { name: "keycloak-admin", description: "Keycloak bootstrap admin", spec: { kind: "password", length: 24, alphabet: "login", username: "admin" } },
+  { name: "keycloak-client-core-api", description: "Keycloak OIDC client secret of core-api", dataKey: "client-secret", spec: { kind: "password", length: 40, alphabet: "url-safe" } },
+  { name: "keycloak-client-web", description: "Keycloak OIDC client secret of web (NextAuth)", dataKey: "client-secret", spec: { kind: "password", length: 40, alphabet: "url-safe" } },
+  { name: "redis", description: "Redis ACL password of the application user", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "app" } },
+  { name: "rabbitmq", description: "RabbitMQ password of the application user", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "app" } },
+  { name: "nextauth", description: "NextAuth session encryption secret (NEXTAUTH_SECRET)", dataKey: "secret", spec: { kind: "key", bytes: 32 } },
+  { name: "jwt-signing-key", description: "HMAC-SHA512 key for service-issued JWTs", dataKey: "key", spec: { kind: "key", bytes: 64 } },
+  { name: "grafana-admin", description: "Grafana admin login", spec: { kind: "password", length: 24, alphabet: "login", username: "admin" } },
+  { name: "data-encryption-key", description: "AES-256 data-encryption key for application-level encryption", dataKey: "key", spec: { kind: "key", bytes: 32 } },
+];
+
+export function dataKeyOf(s: SecretSpec): string {
+  return s.dataKey ?? (s.spec.kind === "key" ? "key" : "password");
+}

@@ -1,0 +1,121 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { invalidArg } from "../lib/errors";
+import { standardLabels } from "../lib/labels";
+import { LOGIN_SYMBOLS, PLATFORM_SECRETS, dataKeyOf, type SecretSpec } from "./catalog";
+
+export interface GeneratedSecretsArgs {
+  /** Namespace of the Kubernetes Secrets. */
+  readonly namespace: pulumi.Input<string>;
+  /** The stack (app.kubernetes.io/instance). */
+  readonly instance: string;
+  /**
+   * Rotation values by secret name: changing one regenerates exactly that
+   * secret (it is a keeper of its random resource) and nothing else.
+   * Caution: the old value stops working once consumers restart.
+   * @default {}
+   * @example { "core-api-db": 2 }
+   */
+  readonly rotation?: Readonly<Record<string, string | number>>;
+  /** What to generate. @default PLATFORM_SECRETS */
+  readonly secrets?: readonly SecretSpec[];
+}
+
+/** A generated secret: where it lives, and its value as a Pulumi secret output. */
+export interface GeneratedSecret {
+  readonly spec: SecretSpec;
+  /** The Kubernetes Secret's name (in the component's namespace). */
+  readonly secretName: string;
+  /** The data key holding the value. */
+  readonly key: string;
+  /** The value, always a secret output. */
+  readonly value: pulumi.Output<string>;
+  readonly username?: string;
+  readonly secret: k8s.core.v1.Secret;
+}
+
+/** Checks the specs and the rotation map; pure, throws on the first problem. */
+export function validateSecretsArgs(args: GeneratedSecretsArgs): readonly SecretSpec[] {
+  const specs = args.secrets ?? PLATFORM_SECRETS;
+  const names = new Set<string>();
+  for (const s of specs) {
+    if (names.has(s.name)) invalidArg("GeneratedSecrets", `secrets[${s.name}]`, s.name, "is declared twice");
+    names.add(s.name);
+    if (s.spec.kind === "password" && (s.spec.length < 16 || s.spec.length > 128)) invalidArg("GeneratedSecrets", `${s.name}.length`, s.spec.length, "must be between 16 and 128");
+    if (s.spec.kind === "key" && (s.spec.bytes < 16 || s.spec.bytes > 512)) invalidArg("GeneratedSecrets", `${s.name}.bytes`, s.spec.bytes, "must be between 16 and 512");
+  }
+  for (const k of Object.keys(args.rotation ?? {})) {
+    if (!names.has(k)) invalidArg("GeneratedSecrets", `rotation.${k}`, args.rotation![k], `names no generated secret; known: ${[...names].join(", ")}`);
+  }
+  return specs;
+}
+
+/**
+ * Generates every platform secret with @pulumi/random, stores each in a
+ * Kubernetes Secret and exposes it only as a Pulumi secret output.
+ */
+export class GeneratedSecrets extends pulumi.ComponentResource {
+  public readonly secrets: Readonly<Record<string, GeneratedSecret>>;
+
+  constructor(name: string, args: GeneratedSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:core:GeneratedSecrets", name, {}, opts);
+    const specs = validateSecretsArgs(args);
+    const out: Record<string, GeneratedSecret> = {};
+    for (const s of specs) {
+      const keepers = { rotation: String(args.rotation?.[s.name] ?? 0) };
+      let value: pulumi.Output<string>;
+      if (s.spec.kind === "password") {
+        const pw = new random.RandomPassword(
+          `${name}-${s.name}`,
+          {
+            length: s.spec.length,
+            upper: true,
+            lower: true,
+            numeric: true,
+            special: s.spec.alphabet === "login",
+            overrideSpecial: s.spec.alphabet === "login" ? LOGIN_SYMBOLS : undefined,
+            minUpper: 2,
+            minLower: 2,
+            minNumeric: 2,
+            minSpecial: s.spec.alphabet === "login" ? 2 : 0,
+            keepers,
+          },
+          { parent: this },
+        );
+        value = pulumi.secret(pw.result);
+      } else {
+        const key = new random.RandomBytes(`${name}-${s.name}`, { length: s.spec.bytes, keepers }, { parent: this });
+        value = pulumi.secret(key.base64);
+      }
+      const dataKey = dataKeyOf(s);
+      const username = s.spec.kind === "password" ? s.spec.username : undefined;
+      const stringData: Record<string, pulumi.Input<string>> = { [dataKey]: value };
+      if (username) stringData.username = username;
+      const secret = new k8s.core.v1.Secret(
+        `${name}-${s.name}-secret`,
+        {
+          metadata: {
+            name: s.name,
+            namespace: args.namespace,
+            labels: standardLabels({ name: s.name, instance: args.instance, component: "secret" }),
+            annotations: { "platform.dev/description": s.description, "platform.dev/rotation": keepers.rotation },
+          },
+          type: username ? "kubernetes.io/basic-auth" : "Opaque",
+          stringData,
+        },
+        { parent: this },
+      );
+      out[s.name] = { spec: s, secretName: s.name, key: dataKey, value, username, secret };
+    }
+    this.secrets = out;
+    this.registerOutputs({ names: Object.keys(out) });
+  }
+
+  /** The generated secret `name`; throws naming the known ones if absent. */
+  get(name: string): GeneratedSecret {
+    const s = this.secrets[name];
+    if (!s) throw new Error(`GeneratedSecrets: no secret "${name}"; known: ${Object.keys(this.secrets).join(", ")}`);
+    return s;
+  }
+}

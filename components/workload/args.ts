@@ -1,0 +1,186 @@
+import { invalidArg } from "../lib/errors";
+import { isByteQuantity, isCpuQuantity } from "../lib/quantities";
+
+export interface ProbePaths {
+  /** Startup probe path; the app gets `startupFailureThreshold` × 5 s to start. */
+  readonly startup: string;
+  readonly liveness: string;
+  readonly readiness: string;
+}
+
+export interface SecretRef {
+  /** Name of a Kubernetes Secret in the workload's namespace. */
+  readonly secret: string;
+  /** The key inside it. */
+  readonly key: string;
+}
+
+/** A peer this workload talks to (egress) — a pod selector in the same namespace, or a namespace. */
+export interface Peer {
+  /** Label selector of the peer pods. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Namespace of the peer (by name); the workload's own namespace when omitted. */
+  readonly namespace?: string;
+  /** TCP ports allowed. */
+  readonly ports: readonly number[];
+}
+
+export interface AutoscalingArgs {
+  /** @default false */
+  readonly enabled?: boolean;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Target average CPU utilisation (% of requests); omitted = not scaled on CPU. @default 70 */
+  readonly targetCpuUtilization?: number;
+  /** Target average memory utilisation (% of requests); omitted = not scaled on memory. */
+  readonly targetMemoryUtilization?: number;
+  /** Scale-down stabilization window. @default 300 */
+  readonly scaleDownStabilizationSeconds?: number;
+}
+
+export interface ResourcesArgs {
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
+
+export interface IngressArgs {
+  /** Public host name. @example "api.platform.example.com" */
+  readonly host: string;
+  /** @default "/" */
+  readonly path?: string;
+  /** @default "nginx" */
+  readonly className?: string;
+  /** cert-manager ClusterIssuer for the TLS certificate. */
+  readonly clusterIssuer?: string;
+  /** @default true */
+  readonly tls?: boolean;
+  /** Per-client-IP requests per minute (ingress-nginx `limit-rpm`). @default 100 */
+  readonly rateLimitPerMinute?: number;
+}
+
+export interface WorkloadArgs {
+  /** Namespace (must exist). */
+  readonly namespace: string;
+  /** The stack (app.kubernetes.io/instance). */
+  readonly instance: string;
+  /** app.kubernetes.io/component. @example "api" */
+  readonly component: string;
+  /** Container image, pinned by tag or digest. */
+  readonly image: string;
+  /** HTTP port the container listens on. @default 8080 */
+  readonly port?: number;
+  /** Where Prometheus scrapes metrics; omit for no ServiceMonitor. */
+  readonly metrics?: { readonly path: string; readonly port?: number; readonly interval?: string };
+  readonly probes: ProbePaths;
+  /** Startup probe failure threshold (× 5 s period). @default 30 */
+  readonly startupFailureThreshold?: number;
+  /** Plain, non-secret environment variables. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Environment variables read from Secrets by reference (never literal values). */
+  readonly secretEnv?: Readonly<Record<string, SecretRef>>;
+  /** Whole Secrets exposed as environment (`envFrom`). */
+  readonly envFromSecrets?: readonly string[];
+  /** Replicas when autoscaling is off. @default 1 */
+  readonly replicas?: number;
+  readonly autoscaling?: AutoscalingArgs;
+  readonly resources: ResourcesArgs;
+  /** Extra writable paths (emptyDir) besides /tmp, since the root filesystem is read-only. */
+  readonly writablePaths?: readonly string[];
+  /** Run as this UID/GID. @default 10001 */
+  readonly runAsUser?: number;
+  readonly ingress?: IngressArgs;
+  /** Pods allowed to call this workload (same namespace unless set); the ingress controller always may. */
+  readonly callers?: readonly Omit<Peer, "ports">[];
+  /** What this workload calls (egress); DNS is always allowed. */
+  readonly dependencies?: readonly Peer[];
+  /** Namespace of the ingress controller. @default "ingress-nginx" */
+  readonly ingressControllerNamespace?: string;
+  /** Namespace of Prometheus (allowed to scrape). @default "monitoring" */
+  readonly monitoringNamespace?: string;
+  /** Extra labels on every object (not in selectors), e.g. `{ team: "payments" }`. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface ResolvedWorkloadArgs extends WorkloadArgs {
+  readonly port: number;
+  readonly replicas: number;
+  readonly autoscaling: Required<Pick<AutoscalingArgs, "enabled" | "minReplicas" | "maxReplicas" | "scaleDownStabilizationSeconds">> &
+    Pick<AutoscalingArgs, "targetCpuUtilization" | "targetMemoryUtilization">;
+  readonly startupFailureThreshold: number;
+  readonly runAsUser: number;
+  readonly ingressControllerNamespace: string;
+  readonly monitoringNamespace: string;
+  /** Replicas the PDB can count on: the HPA minimum or the fixed count. */
+  readonly minAvailableReplicas: number;
+}
+
+const NAME = /^[a-z]([a-z0-9-]{0,40}[a-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Resolves defaults and validates; throws an error that says what to change. */
+export function resolveWorkloadArgs(name: string, a: WorkloadArgs): ResolvedWorkloadArgs {
+  const c = `Workload ${name}`;
+  if (!NAME.test(name)) invalidArg(c, "name", name, "must be a lower-case DNS label of at most 42 characters");
+  if (!a.image) invalidArg(c, "image", a.image, "must be set");
+  const port = a.port ?? 8080;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) invalidArg(c, "port", port, "must be between 1 and 65535");
+  const replicas = a.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1) invalidArg(c, "replicas", replicas, "must be an integer >= 1");
+  const as = a.autoscaling;
+  const autoscaling = {
+    enabled: as?.enabled ?? false,
+    minReplicas: as?.minReplicas ?? replicas,
+    maxReplicas: as?.maxReplicas ?? replicas,
+    targetCpuUtilization: as ? as.targetCpuUtilization : undefined,
+    targetMemoryUtilization: as ? as.targetMemoryUtilization : undefined,
+    scaleDownStabilizationSeconds: as?.scaleDownStabilizationSeconds ?? 300,
+  };
+  if (autoscaling.enabled) {
+    if (autoscaling.minReplicas < 1) invalidArg(c, "autoscaling.minReplicas", autoscaling.minReplicas, "must be >= 1");
+    if (autoscaling.minReplicas > autoscaling.maxReplicas) {
+      invalidArg(c, "autoscaling.minReplicas", autoscaling.minReplicas, `must be <= autoscaling.maxReplicas (${autoscaling.maxReplicas})`);
+    }
+    if (autoscaling.targetCpuUtilization === undefined && autoscaling.targetMemoryUtilization === undefined) {
+      invalidArg(c, "autoscaling", "no targets", "needs targetCpuUtilization and/or targetMemoryUtilization");
+    }
+    if (autoscaling.targetCpuUtilization !== undefined && !a.resources.requests?.cpu) {
+      invalidArg(c, "resources.requests.cpu", undefined, "must be set when autoscaling on CPU (utilisation is a percentage of the request)");
+    }
+    if (autoscaling.targetMemoryUtilization !== undefined && !a.resources.requests?.memory) {
+      invalidArg(c, "resources.requests.memory", undefined, "must be set when autoscaling on memory (utilisation is a percentage of the request)");
+    }
+  }
+  for (const [k, v] of Object.entries({ ...a.resources.requests, ...prefixKeys("limits.", a.resources.limits) })) {
+    if (v === undefined) continue;
+    const ok = k.endsWith("cpu") ? isCpuQuantity(v) : isByteQuantity(v);
+    if (!ok) invalidArg(c, `resources.${k.includes(".") ? k : `requests.${k}`}`, v, "is not a quantity Kubernetes accepts");
+  }
+  if (!a.resources.limits?.memory) invalidArg(c, "resources.limits.memory", undefined, "must be set (an unbounded container can starve its node)");
+  for (const k of [...Object.keys(a.env ?? {}), ...Object.keys(a.secretEnv ?? {})]) {
+    if (!ENV_NAME.test(k)) invalidArg(c, "env", k, "is not a valid environment variable name");
+  }
+  const dupe = Object.keys(a.env ?? {}).find((k) => a.secretEnv?.[k] !== undefined);
+  if (dupe) invalidArg(c, "secretEnv", dupe, "is also set in env; a variable comes from one place");
+  if (a.ingress) {
+    const rl = a.ingress.rateLimitPerMinute ?? 100;
+    if (!Number.isInteger(rl) || rl < 1) invalidArg(c, "ingress.rateLimitPerMinute", rl, "must be an integer >= 1");
+  }
+  for (const p of a.writablePaths ?? []) if (!p.startsWith("/")) invalidArg(c, "writablePaths", p, "must be absolute");
+  return {
+    ...a,
+    port,
+    replicas,
+    autoscaling,
+    startupFailureThreshold: a.startupFailureThreshold ?? 30,
+    runAsUser: a.runAsUser ?? 10001,
+    ingressControllerNamespace: a.ingressControllerNamespace ?? "ingress-nginx",
+    monitoringNamespace: a.monitoringNamespace ?? "monitoring",
+    minAvailableReplicas: autoscaling.enabled ? autoscaling.minReplicas : replicas,
+  };
+}
+
+function prefixKeys(prefix: string, o: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(o ?? {})) out[prefix + k] = v;
+  return out;
+}

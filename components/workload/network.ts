@@ -1,0 +1,42 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type { ResolvedWorkloadArgs } from "./args";
+
+type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
+
+const byName = (ns: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
+
+/**
+ * Ingress: only the ingress controller and declared callers on the HTTP port,
+ * Prometheus on the metrics port. Egress: DNS, and the declared dependencies.
+ * The namespace's default-deny policy blocks everything else.
+ */
+export function networkPolicySpec(a: ResolvedWorkloadArgs, selector: Record<string, string>, metricsPort: number): NetworkPolicySpec {
+  const httpPort = [{ protocol: "TCP", port: a.port }];
+  const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
+    { from: [byName(a.ingressControllerNamespace)], ports: httpPort },
+  ];
+  for (const c of a.callers ?? []) {
+    const peer = c.namespace
+      ? { ...byName(c.namespace), ...(c.podLabels ? { podSelector: { matchLabels: { ...c.podLabels } } } : {}) }
+      : { podSelector: { matchLabels: { ...(c.podLabels ?? {}) } } };
+    ingress.push({ from: [peer], ports: httpPort });
+  }
+  if (a.metrics) ingress.push({ from: [byName(a.monitoringNamespace)], ports: [{ protocol: "TCP", port: metricsPort }] });
+
+  const egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = [
+    {
+      to: [{ ...byName("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+      ports: [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+      ],
+    },
+  ];
+  for (const d of a.dependencies ?? []) {
+    const peer = d.namespace
+      ? { ...byName(d.namespace), ...(d.podLabels ? { podSelector: { matchLabels: { ...d.podLabels } } } : {}) }
+      : { podSelector: { matchLabels: { ...(d.podLabels ?? {}) } } };
+    egress.push({ to: [peer], ports: d.ports.map((port) => ({ protocol: "TCP", port })) });
+  }
+  return { podSelector: { matchLabels: selector }, policyTypes: ["Ingress", "Egress"], ingress, egress };
+}

@@ -1,0 +1,234 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { monitoringLabels, selectorLabels, standardLabels } from "../lib/labels";
+import { resolveWorkloadArgs, type ResolvedWorkloadArgs, type WorkloadArgs } from "./args";
+import { networkPolicySpec } from "./network";
+
+type Transform<T> = (args: T) => T;
+
+export interface WorkloadTransforms {
+  readonly deployment?: Transform<k8s.apps.v1.DeploymentArgs>;
+  readonly service?: Transform<k8s.core.v1.ServiceArgs>;
+  readonly hpa?: Transform<k8s.autoscaling.v2.HorizontalPodAutoscalerArgs>;
+  readonly pdb?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
+  readonly ingress?: Transform<k8s.networking.v1.IngressArgs>;
+  readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
+  readonly serviceMonitor?: Transform<k8s.apiextensions.CustomResourceArgs>;
+}
+
+export interface WorkloadComponentArgs extends WorkloadArgs {
+  /** Escape hatch per child, applied to the args just before the child is created. */
+  readonly transform?: WorkloadTransforms;
+}
+
+const apply = <T>(t: Transform<T> | undefined, a: T): T => (t ? t(a) : a);
+
+/**
+ * The app tier: Deployment, Service, HPA (autoscaling/v2), a PDB that can never
+ * block a drain, probes, restricted security context, topology spread,
+ * zero-unavailable rollouts, ServiceMonitor, NetworkPolicy and optional Ingress
+ * with TLS and per-IP rate limiting.
+ */
+export class Workload extends pulumi.ComponentResource {
+  public readonly args: ResolvedWorkloadArgs;
+  public readonly deployment: k8s.apps.v1.Deployment;
+  public readonly service: k8s.core.v1.Service;
+  public readonly serviceAccount: k8s.core.v1.ServiceAccount;
+  public readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+  public readonly pdb?: k8s.policy.v1.PodDisruptionBudget;
+  public readonly ingress?: k8s.networking.v1.Ingress;
+  public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+  public readonly serviceMonitor?: k8s.apiextensions.CustomResource;
+  /** In-cluster URL of the Service. */
+  public readonly internalUrl: string;
+  /** Public URL when an Ingress is declared. */
+  public readonly url?: string;
+
+  constructor(name: string, args: WorkloadComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:app:Workload", name, {}, opts);
+    const a = resolveWorkloadArgs(name, args);
+    this.args = a;
+    const t = args.transform;
+    const ns = a.namespace;
+    const labels = { ...a.labels, ...standardLabels({ name, instance: a.instance, component: a.component }) };
+    const selector = selectorLabels({ name, instance: a.instance });
+    const metricsPort = a.metrics?.port ?? a.port;
+    const separateMetricsPort = a.metrics !== undefined && metricsPort !== a.port;
+
+    this.serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-serviceaccount`,
+      { metadata: { name, namespace: ns, labels }, automountServiceAccountToken: false },
+      { parent: this },
+    );
+
+    const writable = ["/tmp", ...(a.writablePaths ?? [])];
+    const volumes = writable.map((_, i) => ({ name: `writable-${i}`, emptyDir: { sizeLimit: "256Mi" } }));
+    const volumeMounts = writable.map((p, i) => ({ name: `writable-${i}`, mountPath: p }));
+    const env = [
+      ...Object.entries(a.env ?? {})
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([n, value]) => ({ name: n, value })),
+      ...Object.entries(a.secretEnv ?? {})
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([n, ref]) => ({ name: n, valueFrom: { secretKeyRef: { name: ref.secret, key: ref.key } } })),
+    ];
+    const probe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: "http" }, ...extra });
+    const ports = [{ name: "http", containerPort: a.port, protocol: "TCP" }];
+    if (separateMetricsPort) ports.push({ name: "metrics", containerPort: metricsPort, protocol: "TCP" });
+
+    const deploymentArgs: k8s.apps.v1.DeploymentArgs = {
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        // With an HPA the replica count is the HPA's; setting it here would reset it on every update.
+        replicas: a.autoscaling.enabled ? undefined : a.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            terminationGracePeriodSeconds: 45,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: a.runAsUser,
+              runAsGroup: a.runAsUser,
+              fsGroup: a.runAsUser,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+              { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+            ],
+            containers: [
+              {
+                name,
+                image: a.image,
+                imagePullPolicy: "IfNotPresent",
+                ports,
+                env,
+                envFrom: (a.envFromSecrets ?? []).map((s) => ({ secretRef: { name: s } })),
+                resources: {
+                  requests: a.resources.requests,
+                  limits: a.resources.limits,
+                },
+                startupProbe: probe(a.probes.startup, { periodSeconds: 5, failureThreshold: a.startupFailureThreshold, timeoutSeconds: 3 }),
+                livenessProbe: probe(a.probes.liveness, { periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 }),
+                readinessProbe: probe(a.probes.readiness, { periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 }),
+                // Give endpoints time to drop the pod before the app stops accepting requests.
+                lifecycle: { preStop: { sleep: { seconds: 10 } } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  capabilities: { drop: ["ALL"] },
+                  seccompProfile: { type: "RuntimeDefault" },
+                },
+                volumeMounts,
+              },
+            ],
+            volumes,
+          },
+        },
+      },
+    };
+    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, apply(t?.deployment, deploymentArgs), { parent: this });
+
+    const servicePorts = [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }];
+    if (separateMetricsPort) servicePorts.push({ name: "metrics", port: metricsPort, targetPort: "metrics", protocol: "TCP" });
+    const serviceArgs: k8s.core.v1.ServiceArgs = {
+      metadata: { name, namespace: ns, labels },
+      spec: { type: "ClusterIP", selector, ports: servicePorts },
+    };
+    this.service = new k8s.core.v1.Service(`${name}-service`, apply(t?.service, serviceArgs), { parent: this });
+    this.internalUrl = `http://${name}.${ns}.svc.cluster.local`;
+
+    if (a.autoscaling.enabled) {
+      const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [];
+      if (a.autoscaling.targetCpuUtilization !== undefined) {
+        metrics.push({ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.autoscaling.targetCpuUtilization } } });
+      }
+      if (a.autoscaling.targetMemoryUtilization !== undefined) {
+        metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: a.autoscaling.targetMemoryUtilization } } });
+      }
+      const hpaArgs: k8s.autoscaling.v2.HorizontalPodAutoscalerArgs = {
+        metadata: { name, namespace: ns, labels },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+          minReplicas: a.autoscaling.minReplicas,
+          maxReplicas: a.autoscaling.maxReplicas,
+          metrics,
+          behavior: {
+            scaleDown: {
+              stabilizationWindowSeconds: a.autoscaling.scaleDownStabilizationSeconds,
+              policies: [{ type: "Percent", value: 50, periodSeconds: 60 }],
+            },
+            scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Percent", value: 100, periodSeconds: 30 }] },
+          },
+        },
+      };
+      this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, apply(t?.hpa, hpaArgs), { parent: this, dependsOn: [this.deployment] });
+    }
+
+    // maxUnavailable: 1 always lets a drain evict one pod; with a single replica a PDB could only block, so none.
+    if (a.minAvailableReplicas > 1) {
+      const pdbArgs: k8s.policy.v1.PodDisruptionBudgetArgs = {
+        metadata: { name, namespace: ns, labels },
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+      };
+      this.pdb = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, apply(t?.pdb, pdbArgs), { parent: this });
+    }
+
+    if (a.metrics) {
+      const smArgs: k8s.apiextensions.CustomResourceArgs = {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name, namespace: ns, labels: monitoringLabels(labels) },
+        spec: {
+          selector: { matchLabels: selector },
+          namespaceSelector: { matchNames: [ns] },
+          endpoints: [{ port: separateMetricsPort ? "metrics" : "http", path: a.metrics.path, interval: a.metrics.interval ?? "30s", scrapeTimeout: "10s" }],
+        },
+      };
+      this.serviceMonitor = new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, apply(t?.serviceMonitor, smArgs), { parent: this });
+    }
+
+    const npArgs: k8s.networking.v1.NetworkPolicyArgs = {
+      metadata: { name, namespace: ns, labels },
+      spec: networkPolicySpec(a, selector, metricsPort),
+    };
+    this.networkPolicy = new k8s.networking.v1.NetworkPolicy(`${name}-networkpolicy`, apply(t?.networkPolicy, npArgs), { parent: this });
+
+    if (a.ingress) {
+      const ing = a.ingress;
+      const tls = ing.tls ?? true;
+      const annotations: Record<string, string> = {
+        "nginx.ingress.kubernetes.io/limit-rpm": String(ing.rateLimitPerMinute ?? 100),
+        "nginx.ingress.kubernetes.io/limit-burst-multiplier": "2",
+        "nginx.ingress.kubernetes.io/proxy-body-size": "8m",
+      };
+      if (tls) {
+        annotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "true";
+        if (ing.clusterIssuer) annotations["cert-manager.io/cluster-issuer"] = ing.clusterIssuer;
+      }
+      const ingressArgs: k8s.networking.v1.IngressArgs = {
+        metadata: { name, namespace: ns, labels, annotations },
+        spec: {
+          ingressClassName: ing.className ?? "nginx",
+          tls: tls ? [{ hosts: [ing.host], secretName: `${name}-tls` }] : undefined,
+          rules: [
+            {
+              host: ing.host,
+              http: { paths: [{ path: ing.path ?? "/", pathType: "Prefix", backend: { service: { name, port: { name: "http" } } } }] },
+            },
+          ],
+        },
+      };
+      this.ingress = new k8s.networking.v1.Ingress(`${name}-ingress`, apply(t?.ingress, ingressArgs), { parent: this });
+      this.url = `${tls ? "https" : "http"}://${ing.host}${ing.path && ing.path !== "/" ? ing.path : ""}`;
+    }
+
+    this.registerOutputs({ internalUrl: this.internalUrl, url: this.url });
+  }
+}

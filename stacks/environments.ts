@@ -1,0 +1,128 @@
+/**
+ * The environment table: every difference between local, preview, dev, staging
+ * and prod lives here, in one typed place. A stack file (`stacks/Pulumi.<stack>.yaml`)
+ * picks an environment and may override any of these values; the merged result
+ * is validated by `stacks/schema.ts` before a single resource is registered.
+ */
+import type { PlatformSettings } from "./schema";
+
+export const ENVIRONMENTS = ["local", "preview", "dev", "staging", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+/** Stack names that get the preview profile without a stack file of their own. */
+export const PREVIEW_STACK = /^(pr-[1-9][0-9]{0,8}|preview-[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?)$/;
+
+type Profile = Omit<PlatformSettings, "environment" | "images" | "kubernetes" | "aws" | "secrets">;
+
+const smallApp = {
+  replicas: 1,
+  autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 70, targetMemoryUtilization: 80, scaleDownStabilizationSeconds: 60 },
+  resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+};
+
+const local: Profile = {
+  domain: "platform.localhost",
+  clusterServices: true,
+  ingress: { className: "nginx", clusterIssuer: "selfsigned", rateLimitPerMinute: 100, tls: true },
+  workloads: {
+    coreApi: { ...smallApp, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "768Mi" } } },
+    web: smallApp,
+  },
+  postgres: {
+    instances: 1,
+    storageSize: "2Gi",
+    walStorageSize: "1Gi",
+    resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    maxConnections: 100,
+    archiveTimeoutSeconds: 300,
+    superuserAccess: false,
+    pooler: { instances: 1, poolMode: "transaction", defaultPoolSize: 10, maxClientConnections: 200 },
+    backup: { retentionDays: 7, schedule: "0 0 2 * * *", compression: "gzip", objectLock: false },
+  },
+  monitoring: {
+    prometheus: { replicas: 1, retention: "2d", storageSize: "5Gi", resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } } },
+    alertmanager: { replicas: 1 },
+    grafana: { persistence: false, storageSize: "1Gi" },
+    alerts: { thresholds: {}, durations: {} },
+  },
+  alerting: {},
+};
+
+const preview: Profile = {
+  ...local,
+  domain: "preview.platform.example.com",
+  clusterServices: false,
+  ingress: { ...local.ingress, clusterIssuer: "letsencrypt-staging" },
+  postgres: { ...local.postgres, storageSize: "1Gi", backup: { ...local.postgres.backup, retentionDays: 3 } },
+};
+
+const dev: Profile = {
+  ...local,
+  domain: "dev.platform.example.com",
+  clusterServices: true,
+  ingress: { ...local.ingress, clusterIssuer: "letsencrypt-staging" },
+  workloads: {
+    coreApi: { ...local.workloads.coreApi, autoscaling: { ...smallApp.autoscaling, enabled: true, minReplicas: 1, maxReplicas: 3 } },
+    web: { ...smallApp, autoscaling: { ...smallApp.autoscaling, enabled: true, minReplicas: 1, maxReplicas: 3 } },
+  },
+  postgres: { ...local.postgres, storageSize: "10Gi", walStorageSize: "2Gi", backup: { ...local.postgres.backup, retentionDays: 14 } },
+  monitoring: { ...local.monitoring, prometheus: { ...local.monitoring.prometheus, retention: "7d", storageSize: "20Gi" }, grafana: { persistence: true, storageSize: "2Gi" } },
+};
+
+const bigApp = {
+  replicas: 3,
+  autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 12, targetCpuUtilization: 70, targetMemoryUtilization: 80, scaleDownStabilizationSeconds: 300 },
+  resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "1536Mi" } },
+};
+
+const staging: Profile = {
+  ...dev,
+  domain: "staging.platform.example.com",
+  ingress: { ...local.ingress, clusterIssuer: "letsencrypt-prod" },
+  workloads: {
+    coreApi: { ...bigApp, replicas: 2, autoscaling: { ...bigApp.autoscaling, minReplicas: 2, maxReplicas: 6 } },
+    web: { ...bigApp, replicas: 2, autoscaling: { ...bigApp.autoscaling, minReplicas: 2, maxReplicas: 4 }, resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } } },
+  },
+  postgres: { ...dev.postgres, instances: 2, storageSize: "50Gi", walStorageSize: "10Gi", backup: { ...dev.postgres.backup, retentionDays: 30 } },
+  monitoring: { ...dev.monitoring, prometheus: { ...dev.monitoring.prometheus, retention: "15d", storageSize: "50Gi" } },
+};
+
+const prod: Profile = {
+  ...staging,
+  domain: "platform.example.com",
+  workloads: {
+    coreApi: bigApp,
+    web: { ...bigApp, autoscaling: { ...bigApp.autoscaling, maxReplicas: 8 }, resources: { requests: { cpu: "250m", memory: "384Mi" }, limits: { cpu: "1", memory: "768Mi" } } },
+  },
+  postgres: {
+    ...staging.postgres,
+    instances: 3,
+    storageSize: "100Gi",
+    walStorageSize: "20Gi",
+    resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "8Gi" } },
+    maxConnections: 400,
+    archiveTimeoutSeconds: 60,
+    pooler: { instances: 3, poolMode: "transaction", defaultPoolSize: 50, maxClientConnections: 2000 },
+    backup: { ...staging.postgres.backup, retentionDays: 30, objectLock: true },
+  },
+  monitoring: {
+    ...staging.monitoring,
+    prometheus: { replicas: 2, retention: "30d", storageSize: "200Gi", resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } } },
+    alertmanager: { replicas: 2 },
+    grafana: { persistence: true, storageSize: "10Gi" },
+  },
+};
+
+/** Defaults per environment, before the stack file's overrides. */
+export const PROFILES: Readonly<Record<EnvironmentName, Profile>> = { local, preview, dev, staging, prod };
+
+/** Environment-wide policies that are not overridable per stack. */
+export const POLICIES: Readonly<
+  Record<EnvironmentName, { requirePinnedImages: boolean; requireAlertReceivers: boolean; requireKubeContext: boolean; objectStore: "s3" | "in-cluster" }>
+> = {
+  local: { requirePinnedImages: false, requireAlertReceivers: false, requireKubeContext: false, objectStore: "in-cluster" },
+  preview: { requirePinnedImages: false, requireAlertReceivers: false, requireKubeContext: false, objectStore: "in-cluster" },
+  dev: { requirePinnedImages: false, requireAlertReceivers: false, requireKubeContext: true, objectStore: "s3" },
+  staging: { requirePinnedImages: true, requireAlertReceivers: true, requireKubeContext: true, objectStore: "s3" },
+  prod: { requirePinnedImages: true, requireAlertReceivers: true, requireKubeContext: true, objectStore: "s3" },
+};

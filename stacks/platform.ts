@@ -1,0 +1,81 @@
+/**
+ * Composes the platform for one stack: hands the validated settings to the
+ * components as typed Args. Components never read config themselves.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GeneratedSecrets } from "../components/secrets";
+import { PlatformNamespace } from "../components/namespace";
+import type { StackConfig } from "./config";
+import { composeApps } from "./compose/apps";
+import { composeClusterServices } from "./compose/cluster-services";
+import { composeData } from "./compose/data";
+import { composeMonitoring } from "./compose/monitoring";
+import type { PlatformContext, Topology } from "./compose/context";
+
+export interface PlatformOutputs {
+  readonly namespace: string;
+  readonly urls: Record<string, string>;
+  /** Names of the Kubernetes Secrets holding connection details, by purpose. */
+  readonly connectionSecrets: Record<string, string>;
+  /** Components and their connections, for the render's diagram. */
+  readonly topology: Topology;
+}
+
+export class Platform extends pulumi.ComponentResource {
+  public readonly outputs: PlatformOutputs;
+
+  constructor(name: string, cfg: StackConfig, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:index:Platform", name, {}, opts);
+    const s = cfg.settings;
+    const topology: Topology = { nodes: [], edges: [] };
+    const ns = new PlatformNamespace("namespace", { name: cfg.namespace, instance: cfg.stack }, { parent: this });
+    topology.nodes.push({ id: "namespace", label: `Namespace ${cfg.namespace}` });
+    const secrets = new GeneratedSecrets(
+      "secrets",
+      { namespace: ns.name, instance: cfg.stack, rotation: s.secrets.rotation },
+      { parent: this, dependsOn: [ns.namespace] },
+    );
+    topology.nodes.push({ id: "secrets", label: "GeneratedSecrets" });
+    const ctx: PlatformContext = { cfg, parent: this, namespace: ns, secrets, topology };
+
+    const cluster = composeClusterServices(ctx);
+    const monitoring = composeMonitoring(ctx, cluster);
+    const data = composeData(ctx, cluster, monitoring);
+    const apps = composeApps(ctx, data, monitoring);
+
+    this.outputs = {
+      namespace: cfg.namespace,
+      urls: { ...apps.urls, ...monitoring.urls },
+      connectionSecrets: { ...data.connectionSecrets },
+      topology,
+    };
+    this.registerOutputs({ namespace: this.outputs.namespace, urls: this.outputs.urls });
+  }
+}
+
+/** The explicit providers of a stack: never the ambient default Kubernetes context in staging/prod. */
+export function stackProviders(cfg: StackConfig): pulumi.ProviderResource[] {
+  const kube = new k8s.Provider("kubernetes", {
+    context: cfg.settings.kubernetes.context,
+    kubeconfig: cfg.settings.kubernetes.kubeconfig,
+    enableServerSideApply: true,
+    deleteUnreachable: cfg.environment === "preview" || cfg.environment === "local",
+  });
+  const providers: pulumi.ProviderResource[] = [kube];
+  if (cfg.settings.aws) {
+    providers.push(
+      new aws.Provider("aws", {
+        region: cfg.settings.aws.region as aws.Region,
+        defaultTags: { tags: { "platform:stack": cfg.stack, "platform:environment": cfg.environment, "managed-by": "pulumi" } },
+      }),
+    );
+  }
+  return providers;
+}
+
+export function buildPlatform(cfg: StackConfig): PlatformOutputs {
+  const providers = stackProviders(cfg);
+  return new Platform("platform", cfg, { providers }).outputs;
+}

@@ -1,0 +1,163 @@
+/**
+ * The stack config schema. zod validates the merged settings (environment
+ * profile + stack overrides) and reports the exact path of a bad value, which
+ * `stacks/config.ts` turns into one line naming the stack, key, value and what
+ * is allowed.
+ */
+import { CronExpressionParser } from "cron-parser";
+import { z } from "zod";
+import { isByteQuantity, isCpuQuantity } from "../components/lib/quantities";
+
+const cpu = z.string().refine(isCpuQuantity, { message: 'must be a Kubernetes CPU quantity such as "250m" or "2"' });
+const bytes = z.string().refine(isByteQuantity, { message: 'must be a Kubernetes memory/storage quantity such as "512Mi" or "10Gi"' });
+
+const resources = z.strictObject({
+  requests: z.strictObject({ cpu, memory: bytes }),
+  limits: z.strictObject({ cpu: cpu.optional(), memory: bytes }),
+});
+
+const dnsName = z
+  .string()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, {
+    message: 'must be a lower-case DNS name such as "platform.example.com"',
+  });
+
+const k8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: "must be a DNS-1123 label (lower-case letters, digits, '-'; at most 63)" });
+
+/** A six-field cron (seconds first), as CloudNativePG's ScheduledBackup expects. */
+export const sixFieldCron = z.string().superRefine((v, ctx) => {
+  const fields = v.trim().split(/\s+/);
+  if (fields.length !== 6) {
+    ctx.addIssue({ code: "custom", message: `must be a six-field cron with seconds first, e.g. "0 0 2 * * *" (has ${fields.length} fields)` });
+    return;
+  }
+  try {
+    CronExpressionParser.parse(v, { strict: false });
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: `must be a valid cron expression (${(e as Error).message})` });
+  }
+});
+
+const promDuration = z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, { message: 'must be a Prometheus duration such as "15d" or "12h"' });
+
+export const workloadSettings = z
+  .strictObject({
+    replicas: z.number().int().min(1, { message: "must be an integer >= 1" }).max(100),
+    autoscaling: z.strictObject({
+      enabled: z.boolean(),
+      minReplicas: z.number().int().min(1, { message: "must be an integer >= 1" }),
+      maxReplicas: z.number().int().min(1, { message: "must be an integer >= 1" }).max(500),
+      targetCpuUtilization: z.number().int().min(1).max(100).optional(),
+      targetMemoryUtilization: z.number().int().min(1).max(100).optional(),
+      scaleDownStabilizationSeconds: z.number().int().min(0).max(3600),
+    }),
+    resources,
+  })
+  .superRefine((w, ctx) => {
+    if (w.autoscaling.minReplicas > w.autoscaling.maxReplicas) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["autoscaling", "minReplicas"],
+        message: `must be <= autoscaling.maxReplicas (${w.autoscaling.maxReplicas})`,
+      });
+    }
+  });
+
+const imageRef = z.string().regex(/^[a-z0-9]+([._\-/:a-z0-9]*)(@sha256:[a-f0-9]{64})?$/i, { message: "must be an OCI image reference" });
+
+export const platformSettings = z.strictObject({
+  environment: z.enum(["local", "preview", "dev", "staging", "prod"]),
+  /** Whether this stack installs the cluster-wide services (operators, monitoring) or uses the cluster's. */
+  clusterServices: z.boolean(),
+  domain: dnsName,
+  kubernetes: z.strictObject({
+    context: z.string().min(1).optional(),
+    kubeconfig: z.string().min(1).optional(),
+    namespace: k8sName.optional(),
+  }),
+  aws: z
+    .strictObject({
+      region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as "eu-west-1"' }),
+      oidcProviderArn: z.string().regex(/^arn:aws:iam::[0-9]{12}:oidc-provider\/.+$/, { message: "must be the EKS cluster's IAM OIDC provider ARN" }),
+      oidcProviderUrl: z.string().regex(/^[a-z0-9.-]+\/id\/[A-Za-z0-9]+$/, { message: 'must be the issuer host/path without https://, e.g. "oidc.eks.eu-west-1.amazonaws.com/id/ABC123"' }),
+    })
+    .optional(),
+  images: z.strictObject({ coreApi: imageRef, web: imageRef }),
+  ingress: z.strictObject({
+    className: z.string().min(1),
+    clusterIssuer: z.string().min(1),
+    rateLimitPerMinute: z.number().int().min(1).max(100_000),
+    tls: z.boolean(),
+  }),
+  workloads: z.strictObject({ coreApi: workloadSettings, web: workloadSettings }),
+  postgres: z.strictObject({
+    instances: z.number().int().min(1, { message: "must be an integer >= 1" }).max(9),
+    storageSize: bytes,
+    walStorageSize: bytes,
+    resources,
+    maxConnections: z.number().int().min(10).max(10_000),
+    archiveTimeoutSeconds: z.number().int().min(10).max(3600),
+    superuserAccess: z.boolean(),
+    pooler: z.strictObject({
+      instances: z.number().int().min(1).max(20),
+      poolMode: z.enum(["session", "transaction"]),
+      defaultPoolSize: z.number().int().min(1).max(1000),
+      maxClientConnections: z.number().int().min(1).max(100_000),
+    }),
+    backup: z.strictObject({
+      retentionDays: z.number().int().min(1, { message: "must be between 1 and 3650 days" }).max(3650, { message: "must be between 1 and 3650 days" }),
+      schedule: sixFieldCron,
+      compression: z.enum(["gzip", "bzip2", "snappy"]),
+      objectLock: z.boolean(),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be a valid S3 bucket name" }).optional(),
+    }),
+    restore: z
+      .strictObject({
+        from: k8sName,
+        targetTime: z.string().optional(),
+        generation: z.number().int().min(1).max(999).optional(),
+      })
+      .optional(),
+  }),
+  monitoring: z.strictObject({
+    prometheus: z.strictObject({
+      replicas: z.number().int().min(1).max(5),
+      retention: promDuration,
+      storageSize: bytes,
+      resources,
+    }),
+    alertmanager: z.strictObject({ replicas: z.number().int().min(1).max(5) }),
+    grafana: z.strictObject({ persistence: z.boolean(), storageSize: bytes }),
+    alerts: z.strictObject({
+      thresholds: z.record(z.string(), z.number()),
+      durations: z.record(z.string(), promDuration),
+    }),
+  }),
+  alerting: z.strictObject({
+    slack: z.strictObject({ channel: z.string().regex(/^#[a-z0-9_-]+$/, { message: 'must be a channel such as "#alerts"' }) }).optional(),
+    pagerduty: z.strictObject({ enabled: z.boolean() }).optional(),
+    email: z
+      .strictObject({
+        to: z.email(),
+        from: z.email(),
+        smarthost: z.string().regex(/^[a-z0-9.-]+:[0-9]+$/, { message: 'must be host:port, e.g. "smtp.example.com:587"' }),
+        username: z.string().optional(),
+      })
+      .optional(),
+    heartbeat: z.strictObject({ enabled: z.boolean() }).optional(),
+    teams: z
+      .record(
+        k8sName,
+        z.strictObject({ slackChannel: z.string().regex(/^#[a-z0-9_-]+$/).optional(), pagerduty: z.boolean().optional() }),
+      )
+      .optional(),
+  }),
+  secrets: z.strictObject({
+    /** Bump a secret's value to regenerate exactly that secret. */
+    rotation: z.record(z.string(), z.union([z.number().int().min(0), z.string().min(1)])),
+  }),
+});
+
+export type PlatformSettings = z.infer<typeof platformSettings>;
+export type WorkloadSettings = z.infer<typeof workloadSettings>;
