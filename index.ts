@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, readRawConfig } from "./stacks/config";
 import { buildPlatform } from "./stacks/platform";
 
-export = async () => {
+export default async function main(): Promise<Record<string, unknown>> {
   const cfg = loadStackConfig(pulumi.getStack(), readRawConfig());
   const platform = buildPlatform(cfg);
   return {
@@ -15,4 +15,4 @@ export = async () => {
     connectionSecrets: platform.connectionSecrets,
     topology: platform.topology,
   };
-};
+}

@@ -9,7 +9,7 @@ import * as yaml from "js-yaml";
 import { PlatformConfigError } from "../components/lib/errors";
 import { PREVIEW_STACK } from "../stacks/environments";
 import { PROJECT } from "../stacks/config";
-import { installMocks, settle, type ResourceRecorder } from "./mocks";
+import { installMocks, resolve, settle, type ResourceRecorder } from "./mocks";
 
 export const ROOT = resolvePath(__dirname, "..");
 
@@ -70,18 +70,13 @@ export async function runProgram(
   const cfg = opts.config ?? readStackConfig(stack, opts.stacksDir);
   const recorder = installMocks({ project: PROJECT, stack, config: cfg.values, secretKeys: cfg.secretKeys });
   opts.onRecorder?.(recorder);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const program = require(join(ROOT, "index.ts")) as () => Promise<Record<string, unknown>>;
+  const mod = (await import(join(ROOT, "index.ts"))) as { default: unknown };
+  // The program's default export; a CommonJS loader may wrap it once more.
+  const program = (typeof mod.default === "function" ? mod.default : (mod.default as { default: unknown }).default) as () => Promise<Record<string, unknown>>;
   const outputs = await program();
   await settle();
   const resolved: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(outputs)) {
-    resolved[k] = await new Promise((res) => {
-      const o = v as { apply?: (f: (x: unknown) => unknown) => unknown };
-      if (o && typeof o.apply === "function") o.apply((x) => res(x));
-      else res(v);
-    });
-  }
+  for (const [k, v] of Object.entries(outputs)) resolved[k] = await resolve(v);
   await settle();
   return { stack, recorder, outputs: resolved };
 }

@@ -16,7 +16,7 @@ type Profile = Omit<PlatformSettings, "environment" | "images" | "kubernetes" | 
 
 const smallApp = {
   replicas: 1,
-  autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 70, targetMemoryUtilization: 80, scaleDownStabilizationSeconds: 60 },
+  autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 70, targetMemoryUtilization: 80, scaleDownStabilizationSeconds: 60 },
   resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
 };
 

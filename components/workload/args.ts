@@ -97,6 +97,11 @@ export interface WorkloadArgs {
   readonly ingressControllerNamespace?: string;
   /** Namespace of Prometheus (allowed to scrape). @default "monitoring" */
   readonly monitoringNamespace?: string;
+  /**
+   * A PodDisruptionBudget with `maxUnavailable: 1`, which can never block a node drain.
+   * @default true
+   */
+  readonly podDisruptionBudget?: boolean;
   /** Extra labels on every object (not in selectors), e.g. `{ team: "payments" }`. */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -110,8 +115,7 @@ export interface ResolvedWorkloadArgs extends WorkloadArgs {
   readonly runAsUser: number;
   readonly ingressControllerNamespace: string;
   readonly monitoringNamespace: string;
-  /** Replicas the PDB can count on: the HPA minimum or the fixed count. */
-  readonly minAvailableReplicas: number;
+  readonly podDisruptionBudget: boolean;
 }
 
 const NAME = /^[a-z]([a-z0-9-]{0,40}[a-z0-9])?$/;
@@ -175,7 +179,7 @@ export function resolveWorkloadArgs(name: string, a: WorkloadArgs): ResolvedWork
     runAsUser: a.runAsUser ?? 10001,
     ingressControllerNamespace: a.ingressControllerNamespace ?? "ingress-nginx",
     monitoringNamespace: a.monitoringNamespace ?? "monitoring",
-    minAvailableReplicas: autoscaling.enabled ? autoscaling.minReplicas : replicas,
+    podDisruptionBudget: a.podDisruptionBudget ?? true,
   };
 }
 

@@ -171,8 +171,9 @@ export class Workload extends pulumi.ComponentResource {
       this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, apply(t?.hpa, hpaArgs), { parent: this, dependsOn: [this.deployment] });
     }
 
-    // maxUnavailable: 1 always lets a drain evict one pod; with a single replica a PDB could only block, so none.
-    if (a.minAvailableReplicas > 1) {
+    // maxUnavailable: 1 always lets a drain evict a pod, whatever the replica count, so this PDB can never
+    // block a node drain; with several replicas it keeps all but one serving during voluntary disruptions.
+    if (a.podDisruptionBudget) {
       const pdbArgs: k8s.policy.v1.PodDisruptionBudgetArgs = {
         metadata: { name, namespace: ns, labels },
         spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" },

@@ -1,0 +1,95 @@
+/**
+ * Bad config through the real command: non-zero exit, one line naming stack,
+ * key and value, no stack trace, nothing registered and nothing written.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as yaml from "js-yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { readStackConfig, renderStackError, withConfig } from "./harness";
+import { makeTempDir, removeDir, run } from "./procs";
+import { ROOT } from "../render/run";
+
+const tmp = makeTempDir("bad-config");
+afterAll(() => removeDir(tmp));
+
+/** Writes a copy of a committed stack file with `mutate` applied to its config map. */
+function stackDir(name: string, stack: string, mutate: (config: Record<string, unknown>) => void): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  const doc = yaml.load(readFileSync(join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  mutate(doc.config);
+  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), yaml.dump(doc));
+  return dir;
+}
+
+function render(stack: string, stacksDir?: string) {
+  const out = join(tmp, "out");
+  const args = ["--import", "tsx", join(ROOT, "scripts/render.ts"), "--stack", stack, "--out", out, "--quiet"];
+  if (stacksDir) args.push("--stacks-dir", stacksDir);
+  const r = run(process.execPath, args, { cwd: ROOT });
+  return { ...r, wrote: existsSync(join(out, stack)) };
+}
+
+describe("render command on bad input", () => {
+  it("replicas: -1 stops with one line naming the stack, key and value", () => {
+    const dir = stackDir("replicas", "prod", (c) => {
+      c["platform:workloads"] = { coreApi: { replicas: -1 } };
+    });
+    const r = render("prod", dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: stack "prod": config "platform:workloads.coreApi.replicas" is -1: must be an integer >= 1\n');
+    expect(r.stdout).toBe("");
+    expect(r.wrote).toBe(false);
+  });
+
+  it("an unknown stack is one line too", () => {
+    const r = render("qa");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: stack "qa": unknown stack: no stacks\/Pulumi\.qa\.yaml; use local, dev, staging, prod, pr-<number> or preview-<name>/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("a missing required secret in prod is one line", () => {
+    const dir = stackDir("secret", "prod", (c) => {
+      delete c["platform:slackWebhookUrl"];
+    });
+    const r = render("prod", dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: stack "prod": config "platform:slackWebhookUrl": is missing/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.wrote).toBe(false);
+  });
+
+  it("a good stack renders through the same command", () => {
+    const r = render("pr-42");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.wrote).toBe(true);
+  });
+});
+
+describe("bad config registers nothing", () => {
+  const base = readStackConfig("prod");
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ["replicas <= 0", { workloads: { web: { replicas: 0 } } }, /"platform:workloads\.web\.replicas" is 0/],
+    ["HPA min > max", { workloads: { coreApi: { autoscaling: { minReplicas: 5, maxReplicas: 2 } } } }, /autoscaling\.minReplicas" is 5: must be <= autoscaling\.maxReplicas \(2\)/],
+    ["unknown environment", { environment: "qa" }, /"platform:environment" is "qa": unknown environment/],
+    ["malformed domain", { domain: "exa mple.com" }, /"platform:domain" is "exa mple\.com"/],
+    ["invalid cron", { postgres: { backup: { schedule: "every day" } } }, /"platform:postgres\.backup\.schedule" is "every day"/],
+    ["retention out of range", { postgres: { backup: { retentionDays: 0 } } }, /"platform:postgres\.backup\.retentionDays" is 0: must be between 1 and 3650 days/],
+    ["bad quantity", { workloads: { web: { resources: { requests: { cpu: "100m", memory: "1 GB" }, limits: { memory: "2Gi" } } } } }, /resources\.requests\.memory" is "1 GB"/],
+    ["unpinned image", { images: { coreApi: "ghcr.io/example/core-api", web: "ghcr.io/example/web:1" } }, /"platform:images\.coreApi" is "ghcr\.io\/example\/core-api": prod needs a pinned image/],
+    ["required secret missing", { pagerdutyRoutingKey: undefined }, /"platform:pagerdutyRoutingKey": is missing/],
+  ];
+  for (const [what, changes, expected] of cases) {
+    it(what, async () => {
+      const { error, registered } = await renderStackError("prod", withConfig(base, changes));
+      expect(error.name).toBe("PlatformConfigError");
+      expect(error.message).toMatch(/^stack "prod": config "platform:/);
+      expect(error.message).toMatch(expected);
+      expect(error.message).not.toContain("\n");
+      expect(registered).toBe(0);
+    });
+  }
+});

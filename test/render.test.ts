@@ -1,0 +1,139 @@
+/**
+ * The render is a contract: every stack renders, every object is schema-valid
+ * with an explicit name and namespace, renders are byte-identical, no secret
+ * value reaches a file, and each environment differs where its table says.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderFiles, isKubernetesObject, redact } from "../render/write";
+import { PROFILES, type EnvironmentName } from "../stacks/environments";
+import { readStackConfig, renderStack, withConfig, type RunResult } from "./harness";
+import { validateObject } from "./k8s-schema";
+
+const STACKS = ["local", "dev", "staging", "prod", "pr-42"] as const;
+
+/** Custom resources without a packaged schema, each checked structurally by its component's tests. */
+const NO_SCHEMA_ALLOWED = new Set(["barmancloud.cnpg.io/v1/ObjectStore"]);
+
+/** Kinds that are not namespaced. */
+const CLUSTER_SCOPED = new Set(["Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "ClusterIssuer", "StorageClass", "PriorityClass"]);
+
+const runs = new Map<string, RunResult>();
+beforeAll(async () => {
+  for (const s of STACKS) runs.set(s, await renderStack(s));
+}, 300_000);
+
+function objects(stack: string): Record<string, unknown>[] {
+  return runs.get(stack)!.recorder.resources.filter(isKubernetesObject).map((r) => redact(r.inputs));
+}
+function ofKind(stack: string, kind: string): Record<string, any>[] {
+  return objects(stack).filter((o) => o.kind === kind) as Record<string, any>[];
+}
+function named(stack: string, kind: string, name: string): Record<string, any> {
+  const o = ofKind(stack, kind).find((x) => x.metadata.name === name);
+  if (!o) throw new Error(`${stack}: no ${kind} ${name}`);
+  return o;
+}
+
+describe.each(STACKS)("stack %s", (stack) => {
+  it("validates every Kubernetes object against the official schemas", async () => {
+    const problems: string[] = [];
+    for (const o of objects(stack)) {
+      const r = await validateObject(o);
+      const id = `${String(o.apiVersion)}/${String(o.kind)}`;
+      if (r.status === "invalid") problems.push(`${id} ${(o.metadata as { name: string }).name}: ${r.error}`);
+      if (r.status === "no-schema" && !NO_SCHEMA_ALLOWED.has(id)) problems.push(`${id}: no schema to validate against`);
+    }
+    expect(problems).toEqual([]);
+    expect(objects(stack).length).toBeGreaterThan(10);
+  });
+
+  it("names every object explicitly and namespaces every namespaced one", () => {
+    const ns = runs.get(stack)!.outputs.namespace;
+    expect(ns).toBe(`platform-${stack}`);
+    for (const o of objects(stack) as Record<string, any>[]) {
+      expect(o.metadata?.name, `${o.kind} without a name`).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+      if (!CLUSTER_SCOPED.has(o.kind)) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name} has no namespace`).toBeTruthy();
+    }
+  });
+
+  it("has the app tier: namespace, deployments, services, HPAs, PDBs, network policies, service monitors, secrets", () => {
+    const ns = named(stack, "Namespace", `platform-${stack}`);
+    expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect(named(stack, "NetworkPolicy", "default-deny").spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    for (const app of ["core-api", "web"]) {
+      for (const kind of ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "Ingress"]) {
+        expect(named(stack, kind, app).metadata.namespace).toBe(`platform-${stack}`);
+      }
+    }
+    expect(ofKind(stack, "Secret").map((s) => s.metadata.name)).toEqual(
+      expect.arrayContaining(["core-api-db", "keycloak-db", "keycloak-admin", "redis", "rabbitmq", "nextauth", "jwt-signing-key", "grafana-admin", "data-encryption-key"]),
+    );
+  });
+
+  it("keeps secret values out of every rendered file", () => {
+    const run = runs.get(stack)!;
+    const { files } = renderFiles(run);
+    expect(run.recorder.generatedSecrets.length).toBeGreaterThanOrEqual(11);
+    for (const [path, content] of files) {
+      for (const secret of run.recorder.generatedSecrets) {
+        expect(content.includes(secret), `${path} contains a generated secret`).toBe(false);
+      }
+    }
+    for (const s of ofKind(stack, "Secret")) {
+      for (const v of Object.values({ ...(s.stringData ?? {}), ...(s.data ?? {}) })) expect(v).toBe("<secret: redacted>");
+    }
+  });
+});
+
+describe("environment differences come from the table", () => {
+  it.each(STACKS)("%s: HPA bounds, replicas and resources match its profile", (stack) => {
+    const env: EnvironmentName = stack === "pr-42" ? "preview" : (stack as EnvironmentName);
+    for (const [app, key] of [["core-api", "coreApi"], ["web", "web"]] as const) {
+      const want = PROFILES[env].workloads[key];
+      const hpa = named(stack, "HorizontalPodAutoscaler", app);
+      expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([want.autoscaling.minReplicas, want.autoscaling.maxReplicas]);
+      expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(want.autoscaling.scaleDownStabilizationSeconds);
+      const c = named(stack, "Deployment", app).spec.template.spec.containers[0];
+      expect(c.resources).toEqual(want.resources);
+    }
+  });
+
+  it("prod differs from local in size, and uses pinned images and real TLS issuers", () => {
+    expect(named("prod", "HorizontalPodAutoscaler", "core-api").spec.minReplicas).toBe(3);
+    expect(named("local", "HorizontalPodAutoscaler", "core-api").spec.minReplicas).toBe(1);
+    expect(named("prod", "Ingress", "core-api").metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod");
+    expect(named("local", "Ingress", "core-api").metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("selfsigned");
+    expect(named("prod", "Ingress", "web").spec.rules[0].host).toBe("app.platform.example.com");
+    expect(named("pr-42", "Ingress", "web").spec.rules[0].host).toBe("app.pr-42.preview.platform.example.com");
+    expect(named("prod", "Deployment", "core-api").spec.template.spec.containers[0].image).toBe("ghcr.io/example/core-api:1.4.2");
+  });
+});
+
+describe("render determinism and secrecy", () => {
+  it("two renders of the same stack are byte-identical", async () => {
+    const again = renderFiles(await renderStack("prod"));
+    const first = renderFiles(runs.get("prod")!);
+    expect([...again.files.keys()]).toEqual([...first.files.keys()]);
+    for (const [k, v] of first.files) expect(again.files.get(k), k).toBe(v);
+  });
+
+  it("never writes a secret config value", async () => {
+    const base = readStackConfig("prod");
+    const run = await renderStack("prod", withConfig(base, { pagerdutyRoutingKey: "pd-route-Zq8Xv3", slackWebhookUrl: "https://hooks.example/T0/B0/xyzzy42" }, ["platform:pagerdutyRoutingKey", "platform:slackWebhookUrl"]));
+    for (const [path, content] of renderFiles(run).files) {
+      expect(content.includes("pd-route-Zq8Xv3"), path).toBe(false);
+      expect(content.includes("xyzzy42"), path).toBe(false);
+    }
+  });
+
+  it("rotating one secret changes only that secret's keeper", async () => {
+    const base = readStackConfig("prod");
+    const rotated = await renderStack("prod", withConfig(base, { secrets: { rotation: { "core-api-db": 2 } } }));
+    const keepers = (run: RunResult) =>
+      Object.fromEntries(run.recorder.resources.filter((r) => r.type.startsWith("random:")).map((r) => [`${r.type}/${r.name}`, JSON.stringify(r.inputs.keepers)]));
+    const before = keepers(runs.get("prod")!);
+    const after = keepers(rotated);
+    const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
+    expect(changed).toEqual(["random:index/randomPassword:RandomPassword/secrets-core-api-db"]);
+  });
+});
