@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { mockRuntime, resolve, settle } from "../../test/harness";
+import * as pulumi from "@pulumi/pulumi";
+import { LOGIN_SYMBOLS, PLATFORM_SECRETS } from "./catalog";
+import { GeneratedSecrets, validateSecretsArgs } from "./secrets";
+
+describe("GeneratedSecrets", () => {
+  it("generates every secret REQUIREMENTS.md lists, as Kubernetes Secrets", async () => {
+    const rec = mockRuntime();
+    const g = new GeneratedSecrets("secrets", { namespace: "ns", instance: "test" });
+    await settle();
+    const names = rec.kind("Secret").map((r) => (r.inputs.metadata as { name: string }).name).sort();
+    expect(names).toEqual(
+      ["core-api-db", "data-encryption-key", "grafana-admin", "jwt-signing-key", "keycloak-admin", "keycloak-client-core-api", "keycloak-client-web", "keycloak-db", "nextauth", "rabbitmq", "redis"].sort(),
+    );
+    expect(g.get("core-api-db").username).toBe("core_api");
+    expect(() => g.get("nope")).toThrow(/no secret "nope"; known: /);
+  });
+
+  it("fits length and alphabet to where the value lands", async () => {
+    const rec = mockRuntime();
+    const g = new GeneratedSecrets("secrets", { namespace: "ns", instance: "test" });
+    await settle();
+    const urlSafe = await resolve(g.get("redis").value);
+    expect(urlSafe).toMatch(/^[A-Za-z0-9]{32}$/);
+    const login = rec.get("random:index/randomPassword:RandomPassword", "secrets-keycloak-admin").inputs;
+    expect(login).toMatchObject({ length: 24, special: true, overrideSpecial: LOGIN_SYMBOLS, minSpecial: 2 });
+    const key = await resolve(g.get("data-encryption-key").value);
+    expect(Buffer.from(key, "base64")).toHaveLength(32);
+    expect(rec.get("random:index/randomBytes:RandomBytes", "secrets-jwt-signing-key").inputs.length).toBe(64);
+  });
+
+  it("exposes values only as secret outputs and stores basic-auth secrets with username", async () => {
+    const rec = mockRuntime();
+    const g = new GeneratedSecrets("secrets", { namespace: "ns", instance: "test" });
+    await settle();
+    for (const s of Object.values(g.secrets)) expect(await pulumi.isSecret(s.value)).toBe(true);
+    const db = rec.get("kubernetes:core/v1:Secret", "secrets-core-api-db-secret").inputs;
+    expect(db.type).toBe("kubernetes.io/basic-auth");
+  });
+
+  it("rotation bumps only that secret's keeper", async () => {
+    const rec = mockRuntime();
+    new GeneratedSecrets("secrets", { namespace: "ns", instance: "test", rotation: { redis: 3 } });
+    await settle();
+    const keepers = Object.fromEntries(rec.resources.filter((r) => r.type.startsWith("random:")).map((r) => [r.name, (r.inputs.keepers as { rotation: string }).rotation]));
+    expect(keepers["secrets-redis"]).toBe("3");
+    expect(Object.entries(keepers).filter(([k, v]) => k !== "secrets-redis" && v !== "0")).toEqual([]);
+  });
+
+  it("rejects rotation of an unknown secret and bad specs", () => {
+    expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", rotation: { redsi: 1 } })).toThrow(/rotation\.redsi names no generated secret/);
+    expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", secrets: [{ name: "a", description: "", spec: { kind: "password", length: 8, alphabet: "url-safe" } }] })).toThrow(/a\.length must be between 16 and 128, got 8/);
+    expect(PLATFORM_SECRETS.length).toBe(11);
+  });
+});
