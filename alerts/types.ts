@@ -5,7 +5,12 @@
  * and the tests hand them to promtool.
  */
 
-export type Severity = "critical" | "warning" | "info";
+/**
+ * `critical` pages, `warning` goes to chat, `info` is for dashboards only.
+ * `none` marks the always-firing `Watchdog` heartbeat: Alertmanager routes it to
+ * a dead-man's-switch receiver, never to a human.
+ */
+export type Severity = "critical" | "warning" | "info" | "none";
 
 export interface AlertRule {
   readonly alert: string;
@@ -48,6 +53,13 @@ export interface AlertOptions {
    * @default {}
    */
   readonly durations?: Readonly<Record<string, string>>;
+  /**
+   * PromQL label matchers (without braces) that choose which series a domain
+   * looks at, by key, e.g. `{ "app.targets": 'namespace=~"shop|web"' }`.
+   * Keys are documented by each domain module; unknown keys are errors.
+   * @default {}
+   */
+  readonly selectors?: Readonly<Record<string, string>>;
 }
 
 export function isAlertRule(rule: Rule): rule is AlertRule {

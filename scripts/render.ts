@@ -6,8 +6,10 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatTable, renderFiles } from "../render/write";
-import { ROOT, runProgram } from "../render/run";
+import { loadStackConfig } from "../stacks/config";
+import { ROOT, readStackConfig } from "../render/stack-file";
+import type * as RunModule from "../render/run";
+import type * as WriteModule from "../render/write";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -19,7 +21,12 @@ async function main(): Promise<number> {
     process.stderr.write("error: --stack <name> is required (local, dev, staging, prod, pr-<number>, preview-<name>)\n");
     return 2;
   }
-  const run = await runProgram(stack, { stacksDir: values["stacks-dir"] });
+  // Validate first, before the Pulumi SDKs load: bad config fails in a fraction of a second.
+  const config = readStackConfig(stack, values["stacks-dir"]);
+  loadStackConfig(stack, config);
+  const { runProgram } = require("../render/run") as typeof RunModule;
+  const { formatTable, renderFiles } = require("../render/write") as typeof WriteModule;
+  const run = await runProgram(stack, { config });
   const { files, table } = renderFiles(run);
   const outDir = join(values.out ?? join(ROOT, "out"), stack);
   rmSync(outDir, { recursive: true, force: true });

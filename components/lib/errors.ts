@@ -1,11 +1,13 @@
-import * as pulumi from "@pulumi/pulumi";
-
 /**
- * An error in what the user declared (stack config or component args). It is a
- * `pulumi.RunError`, so `pulumi up` prints its one-line message without a stack
- * trace; the offline render does the same.
+ * An error in what the user declared (stack config or component args).
+ * It carries Pulumi's RunError marker (`__pulumiRunError`, which is what
+ * `RunError.isInstance` checks), so `pulumi up` prints its one-line message
+ * without a stack trace; the offline render does the same. It deliberately
+ * does not import @pulumi/pulumi, so config validation fails fast, before the
+ * SDKs are loaded.
  */
-export class PlatformConfigError extends pulumi.RunError {
+export class PlatformConfigError extends Error {
+  public readonly __pulumiRunError = true;
   constructor(message: string) {
     super(message);
     this.name = "PlatformConfigError";

@@ -143,7 +143,7 @@ describe("Workload objects", () => {
       autoscaling: undefined,
       replicas: 2,
       ingress: undefined,
-      transform: { deployment: (a) => ({ ...a, metadata: { ...a.metadata, annotations: { patched: "yes" } } }) },
+      transform: { deployment: (a: any) => ({ ...a, metadata: { ...a.metadata, annotations: { patched: "yes" } } }) },
     } as WorkloadArgs);
     expect(obj("HorizontalPodAutoscaler")).toBeUndefined();
     expect(obj("Ingress")).toBeUndefined();

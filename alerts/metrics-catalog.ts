@@ -1,0 +1,223 @@
+/**
+ * Every metric the platform's rules (and dashboards) read, with the exporter
+ * that produces it, so a test can prove no query depends on a metric nobody
+ * exports. `metricNamesInExpr` pulls metric names out of a PromQL expression.
+ *
+ * To add metrics: append entries to METRICS (one line each, grouped by exporter).
+ */
+
+export interface MetricInfo {
+  /** Who exposes it, e.g. "kube-state-metrics", "recording rule". */
+  readonly exporter: string;
+  readonly description: string;
+}
+
+const MICROMETER = "Micrometer (Spring Boot Actuator /actuator/prometheus)";
+const KSM = "kube-state-metrics";
+const CADVISOR = "cAdvisor (kubelet /metrics/cadvisor)";
+const KUBELET = "kubelet";
+const PROMETHEUS = "Prometheus";
+const CERT_MANAGER = "cert-manager controller";
+const CNPG = "CloudNativePG instance manager (:9187 /metrics)";
+const BARMAN = "Barman Cloud plugin via the CloudNativePG instance manager (:9187 /metrics)";
+const RECORDING = "recording rule";
+
+export const METRICS: Record<string, MetricInfo> = {
+  // Prometheus itself
+  up: { exporter: PROMETHEUS, description: "1 when the last scrape of a target succeeded, 0 otherwise" },
+  prometheus_rule_evaluation_failures_total: { exporter: PROMETHEUS, description: "failed rule evaluations per rule group" },
+
+  // Micrometer / Spring Boot
+  http_server_requests_seconds_count: { exporter: MICROMETER, description: "HTTP server requests by method, uri, status" },
+  http_server_requests_seconds_sum: { exporter: MICROMETER, description: "total time spent serving HTTP requests" },
+  http_server_requests_seconds_bucket: { exporter: MICROMETER, description: "request duration histogram (needs percentiles-histogram or SLO boundaries)" },
+  jvm_memory_used_bytes: { exporter: MICROMETER, description: "used memory per JVM memory pool (area=heap|nonheap)" },
+  jvm_memory_max_bytes: { exporter: MICROMETER, description: "max memory per JVM memory pool, -1 when unbounded" },
+  jvm_gc_pause_seconds_sum: { exporter: MICROMETER, description: "total time in GC pauses" },
+  jvm_gc_pause_seconds_count: { exporter: MICROMETER, description: "number of GC pauses by action (end of minor/major GC)" },
+
+  // kube-state-metrics
+  kube_pod_container_status_waiting_reason: { exporter: KSM, description: "1 for the reason a container is waiting (e.g. CrashLoopBackOff)" },
+  kube_horizontalpodautoscaler_status_current_replicas: { exporter: KSM, description: "current replicas of an HPA" },
+  kube_horizontalpodautoscaler_spec_max_replicas: { exporter: KSM, description: "maxReplicas of an HPA" },
+  kube_horizontalpodautoscaler_spec_min_replicas: { exporter: KSM, description: "minReplicas of an HPA" },
+  kube_poddisruptionbudget_status_current_healthy: { exporter: KSM, description: "healthy pods covered by a PDB" },
+  kube_poddisruptionbudget_status_desired_healthy: { exporter: KSM, description: "minimum healthy pods a PDB requires" },
+  kube_pod_status_ready: { exporter: KSM, description: "pod Ready condition (condition=true|false|unknown)" },
+  kube_pod_status_phase: { exporter: KSM, description: "pod phase (Pending|Running|Succeeded|Failed|Unknown)" },
+  kube_pod_container_resource_limits: { exporter: KSM, description: "container resource limits (resource=cpu|memory)" },
+
+  // cAdvisor / kubelet
+  container_memory_working_set_bytes: { exporter: CADVISOR, description: "container working-set memory, what the OOM killer looks at" },
+  kubelet_volume_stats_used_bytes: { exporter: KUBELET, description: "used bytes of a mounted PersistentVolumeClaim" },
+  kubelet_volume_stats_capacity_bytes: { exporter: KUBELET, description: "capacity of a mounted PersistentVolumeClaim" },
+
+  // cert-manager
+  certmanager_certificate_expiration_timestamp_seconds: { exporter: CERT_MANAGER, description: "notAfter of a Certificate (Unix seconds)" },
+  certmanager_certificate_ready_status: { exporter: CERT_MANAGER, description: "Ready condition of a Certificate (condition=True|False|Unknown)" },
+
+  // CloudNativePG
+  cnpg_collector_up: { exporter: CNPG, description: "1 when the instance manager can reach PostgreSQL" },
+  cnpg_collector_pg_wal_archive_status: { exporter: CNPG, description: "WAL segments in pg_wal/archive_status (value=ready|done)" },
+  cnpg_pg_postmaster_start_time: { exporter: CNPG, description: "start time of the postmaster (Unix seconds)" },
+  cnpg_pg_stat_archiver_last_archived_time: { exporter: CNPG, description: "last successful WAL archival (Unix seconds, -1 never)" },
+  cnpg_pg_stat_archiver_last_failed_time: { exporter: CNPG, description: "last failed WAL archival (Unix seconds, -1 never)" },
+  cnpg_pg_replication_lag: { exporter: CNPG, description: "replay lag of a standby in seconds" },
+  cnpg_backends_total: { exporter: CNPG, description: "backends by database, user, application and state" },
+  cnpg_pg_settings_setting: { exporter: CNPG, description: "numeric PostgreSQL settings by name (e.g. max_connections)" },
+  cnpg_pg_stat_database_deadlocks: { exporter: CNPG, description: "deadlocks detected per database (counter)" },
+  barman_cloud_cloudnative_pg_io_last_available_backup_timestamp: { exporter: BARMAN, description: "newest successful base backup (Unix seconds, 0 before the first)" },
+  barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp: { exporter: BARMAN, description: "newest failed backup (Unix seconds)" },
+
+  // Recording rules (alerts/slo.ts)
+  "slo:error_ratio:rate5m": { exporter: RECORDING, description: "SLO error ratio over 5m by namespace, service, slo" },
+  "slo:error_ratio:rate30m": { exporter: RECORDING, description: "SLO error ratio over 30m" },
+  "slo:error_ratio:rate1h": { exporter: RECORDING, description: "SLO error ratio over 1h" },
+  "slo:error_ratio:rate2h": { exporter: RECORDING, description: "SLO error ratio over 2h" },
+  "slo:error_ratio:rate6h": { exporter: RECORDING, description: "SLO error ratio over 6h" },
+  "slo:error_ratio:rate1d": { exporter: RECORDING, description: "SLO error ratio over 1d" },
+  "slo:error_ratio:rate3d": { exporter: RECORDING, description: "SLO error ratio over 3d" },
+
+  // Dashboard-only metrics: append below.
+  ALERTS: { exporter: PROMETHEUS, description: "one series per pending or firing alert (alertname, alertstate, severity)" },
+  process_cpu_usage: { exporter: MICROMETER, description: "recent CPU usage of the JVM process (0..1 of the CPUs it sees)" },
+  process_uptime_seconds: { exporter: MICROMETER, description: "uptime of the JVM" },
+  jvm_memory_committed_bytes: { exporter: MICROMETER, description: "memory committed per JVM memory pool" },
+  jvm_gc_pause_seconds_max: { exporter: MICROMETER, description: "longest GC pause in the last export window" },
+  jvm_gc_live_data_size_bytes: { exporter: MICROMETER, description: "old generation size after the last full/major GC" },
+  jvm_gc_max_data_size_bytes: { exporter: MICROMETER, description: "max size of the old generation" },
+  jvm_gc_memory_allocated_bytes_total: { exporter: MICROMETER, description: "bytes allocated in the young generation" },
+  jvm_gc_memory_promoted_bytes_total: { exporter: MICROMETER, description: "bytes promoted to the old generation" },
+  jvm_threads_live_threads: { exporter: MICROMETER, description: "live threads (daemon and non-daemon)" },
+  jvm_threads_daemon_threads: { exporter: MICROMETER, description: "live daemon threads" },
+  jvm_threads_peak_threads: { exporter: MICROMETER, description: "peak live threads since JVM start" },
+  jvm_threads_states_threads: { exporter: MICROMETER, description: "threads per state (runnable, blocked, waiting...)" },
+  hikaricp_connections_active: { exporter: MICROMETER, description: "HikariCP connections in use, per pool" },
+  hikaricp_connections_max: { exporter: MICROMETER, description: "HikariCP maximum pool size" },
+  hikaricp_connections_pending: { exporter: MICROMETER, description: "threads waiting for a HikariCP connection" },
+  hikaricp_connections_timeout_total: { exporter: MICROMETER, description: "HikariCP connection acquisition timeouts" },
+  kube_namespace_status_phase: { exporter: KSM, description: "namespace phase (Active|Terminating)" },
+  kube_deployment_spec_replicas: { exporter: KSM, description: "desired replicas of a Deployment" },
+  kube_deployment_status_replicas_available: { exporter: KSM, description: "available replicas of a Deployment" },
+  kube_deployment_status_replicas_updated: { exporter: KSM, description: "replicas of a Deployment running its current template" },
+  kube_horizontalpodautoscaler_info: { exporter: KSM, description: "HPA metadata, incl. scaletargetref_kind/name" },
+  kube_horizontalpodautoscaler_status_desired_replicas: { exporter: KSM, description: "desired replicas computed by an HPA" },
+  kube_pod_container_resource_requests: { exporter: KSM, description: "container resource requests (resource=cpu|memory)" },
+  kube_pod_container_status_restarts_total: { exporter: KSM, description: "container restarts" },
+  kube_pod_container_status_last_terminated_reason: { exporter: KSM, description: "reason of a container's last termination (e.g. OOMKilled)" },
+  container_cpu_usage_seconds_total: { exporter: CADVISOR, description: "CPU time consumed by a container" },
+  container_cpu_cfs_periods_total: { exporter: CADVISOR, description: "elapsed CFS enforcement periods" },
+  container_cpu_cfs_throttled_periods_total: { exporter: CADVISOR, description: "CFS periods in which the container was throttled" },
+  cnpg_backends_max_tx_duration_seconds: { exporter: CNPG, description: "age of the oldest open transaction per database, user, state" },
+  cnpg_backends_waiting_total: { exporter: CNPG, description: "backends waiting on another backend's lock" },
+  cnpg_pg_database_size_bytes: { exporter: CNPG, description: "disk space used per database" },
+  cnpg_pg_database_xid_age: { exporter: CNPG, description: "transactions since the oldest unfrozen XID per database" },
+  cnpg_pg_replication_streaming_replicas: { exporter: CNPG, description: "streaming replicas connected to the instance" },
+  cnpg_pg_replication_slots_pg_wal_lsn_diff: { exporter: CNPG, description: "WAL bytes retained per replication slot" },
+  cnpg_pg_stat_archiver_archived_count: { exporter: CNPG, description: "WAL files archived (counter)" },
+  cnpg_pg_stat_archiver_failed_count: { exporter: CNPG, description: "failed WAL archive attempts (counter)" },
+  cnpg_pg_stat_archiver_seconds_since_last_archival: { exporter: CNPG, description: "seconds since the last successful WAL archival (-1 never)" },
+  cnpg_pg_stat_database_xact_commit: { exporter: CNPG, description: "committed transactions per database (counter)" },
+  cnpg_pg_stat_database_xact_rollback: { exporter: CNPG, description: "rolled-back transactions per database (counter)" },
+  cnpg_pg_stat_database_blks_hit: { exporter: CNPG, description: "blocks found in shared buffers per database (counter)" },
+  cnpg_pg_stat_database_blks_read: { exporter: CNPG, description: "blocks read from disk per database (counter)" },
+  cnpg_pg_stat_database_conflicts: { exporter: CNPG, description: "queries cancelled by recovery conflicts per database (counter)" },
+  cnpg_pg_stat_database_temp_bytes: { exporter: CNPG, description: "bytes written to temporary files per database (counter)" },
+  barman_cloud_cloudnative_pg_io_first_recoverability_point: { exporter: BARMAN, description: "earliest point-in-time recovery target (Unix seconds)" },
+  cnpg_pgbouncer_pools_cl_active: { exporter: "CloudNativePG Pooler PgBouncer exporter (:9127 /metrics)", description: "client connections linked to a server connection, per database/user" },
+  cnpg_pgbouncer_pools_cl_waiting: { exporter: "CloudNativePG Pooler PgBouncer exporter (:9127 /metrics)", description: "client connections waiting for a server connection" },
+  cnpg_pgbouncer_pools_sv_active: { exporter: "CloudNativePG Pooler PgBouncer exporter (:9127 /metrics)", description: "server connections linked to a client" },
+  cnpg_pgbouncer_pools_sv_idle: { exporter: "CloudNativePG Pooler PgBouncer exporter (:9127 /metrics)", description: "idle server connections" },
+  cnpg_pgbouncer_pools_maxwait: { exporter: "CloudNativePG Pooler PgBouncer exporter (:9127 /metrics)", description: "wait of the oldest queued client, whole seconds" },
+  cnpg_pgbouncer_pools_maxwait_us: { exporter: "CloudNativePG Pooler PgBouncer exporter (:9127 /metrics)", description: "microsecond part of the oldest client's wait" },
+  cnpg_pgbouncer_stats_avg_query_time: { exporter: "CloudNativePG Pooler PgBouncer exporter (:9127 /metrics)", description: "average query duration per database, microseconds" },
+};
+
+/** Aggregation operators and keywords that look like identifiers but are not metrics. */
+const KEYWORDS = new Set([
+  "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk", "quantile",
+  "limitk", "limit_ratio", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
+  "and", "or", "unless", "atan2", "inf", "nan", "start", "end",
+]);
+/** Keywords followed by a parenthesised label list. */
+const LABEL_LIST_KEYWORDS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right"]);
+
+const IDENT_RE = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
+const NUMBER_RE = /(0x[0-9a-fA-F]+|(?:[0-9]+(?:ms|[smhdwy]))+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)/y;
+
+function skipString(expr: string, i: number): number {
+  const quote = expr[i];
+  let j = i + 1;
+  while (j < expr.length && expr[j] !== quote) j += expr[j] === "\\" && quote !== "`" ? 2 : 1;
+  return j + 1;
+}
+
+function skipSpace(expr: string, i: number): number {
+  while (i < expr.length && /\s/.test(expr[i]!)) i++;
+  return i;
+}
+
+/** Index after the bracket closing the one at `i`, skipping strings inside. */
+function skipBracket(expr: string, i: number, open: string, close: string): number {
+  let depth = 0;
+  let j = i;
+  while (j < expr.length) {
+    const c = expr[j]!;
+    if (c === '"' || c === "'" || c === "`") {
+      j = skipString(expr, j);
+      continue;
+    }
+    if (c === open) depth++;
+    if (c === close && --depth === 0) return j + 1;
+    j++;
+  }
+  return j;
+}
+
+/**
+ * Metric names referenced by a PromQL expression, sorted and unique. Skips
+ * functions, aggregations and keywords, label names (in braces and in
+ * by/without/on/ignoring/group_* lists), numbers, durations and strings;
+ * `{__name__="x"}` yields `x`.
+ */
+export function metricNamesInExpr(expr: string): string[] {
+  const found = new Set<string>();
+  let i = 0;
+  while (i < expr.length) {
+    const c = expr[i]!;
+    if (c === '"' || c === "'" || c === "`") {
+      i = skipString(expr, i);
+    } else if (c === "#") {
+      while (i < expr.length && expr[i] !== "\n") i++;
+    } else if (c === "{") {
+      const end = skipBracket(expr, i, "{", "}");
+      const m = /__name__\s*=\s*["']([a-zA-Z_:][a-zA-Z0-9_:]*)["']/.exec(expr.slice(i, end));
+      if (m) found.add(m[1]!);
+      i = end;
+    } else if (c === "[") {
+      i = skipBracket(expr, i, "[", "]");
+    } else if (/[0-9.]/.test(c)) {
+      NUMBER_RE.lastIndex = i;
+      const m = NUMBER_RE.exec(expr);
+      i += m ? Math.max(m[0].length, 1) : 1;
+    } else if (/[a-zA-Z_:]/.test(c)) {
+      IDENT_RE.lastIndex = i;
+      const word = IDENT_RE.exec(expr)![0];
+      i += word.length;
+      const lower = word.toLowerCase();
+      const next = skipSpace(expr, i);
+      if (LABEL_LIST_KEYWORDS.has(lower)) {
+        if (expr[next] === "(") i = skipBracket(expr, next, "(", ")");
+      } else if (KEYWORDS.has(lower)) {
+        // not a metric
+      } else if (expr[next] === "(") {
+        // function call
+      } else {
+        found.add(word);
+      }
+    } else {
+      i++;
+    }
+  }
+  return [...found].sort();
+}
