@@ -85,6 +85,18 @@ describe.each(STACKS)("stack %s", (stack) => {
   });
 });
 
+describe("providers", () => {
+  it.each(["dev", "staging", "prod"])("%s uses one explicit Kubernetes provider with the stack's context, never the ambient default", (stack) => {
+    const rec = runs.get(stack)!.recorder;
+    const providers = rec.byType("pulumi:providers:kubernetes");
+    expect(providers).toHaveLength(1);
+    expect(providers[0]!.inputs.context).toMatch(new RegExp(`cluster/platform-${stack}$`));
+    const k8sResources = rec.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+    expect(k8sResources.length).toBeGreaterThan(10);
+    for (const r of k8sResources) expect(r.provider, `${r.type} ${r.name}`).toMatch(/^urn:pulumi:.*::pulumi:providers:kubernetes::kubernetes::/);
+  });
+});
+
 describe("environment differences come from the table", () => {
   it.each(STACKS)("%s: HPA bounds, replicas and resources match its profile", (stack) => {
     const env: EnvironmentName = stack === "pr-42" ? "preview" : (stack as EnvironmentName);
