@@ -1,0 +1,92 @@
+/**
+ * A real point-in-time-restore drill: PostgreSQL 15 + barman-cloud + s3rver on
+ * loopback, laid out exactly as resolveBackupLayout renders it for stack "prod",
+ * cluster "app-db", default retention. See drill.ts for the steps.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { runPitrDrill, type DrillReport } from "./drill";
+
+const walSegment = /^[0-9A-F]{24}$/;
+const timelineOf = (wal: string): number => parseInt(wal.slice(0, 8), 16);
+
+describe("PITR drill (real PostgreSQL 15, barman-cloud, s3rver)", () => {
+  let r: DrillReport;
+  beforeAll(async () => {
+    r = await runPitrDrill({
+      layout: { stack: "prod", clusterName: "app-db", bucket: "platform-pitr-drill" },
+      batchRows: 5000,
+      log: (line) => console.log(`[pitr] ${line}`),
+    });
+    console.log(`[pitr] timings (s): ${Object.entries(r.timings).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(", ")}`);
+  }, 180_000);
+
+  it("uses the rendered layout: generation 0 then generation 1 in the same destination", () => {
+    expect(r.original.destinationPath).toBe("s3://platform-pitr-drill/prod/app-db");
+    expect(r.original.serverName).toBe("app-db");
+    expect(r.restored.serverName).toBe("app-db-r1");
+    expect(r.restored.previousServerName).toBe("app-db");
+    expect(r.restored.destinationPath).toBe(r.original.destinationPath);
+    expect(r.archiveCommand.original).toBe(
+      `/usr/bin/barman-cloud-wal-archive --cloud-provider aws-s3 --endpoint-url ${r.endpointURL} --gzip s3://platform-pitr-drill/prod/app-db app-db %p`,
+    );
+    expect(r.archiveCommand.restored).toContain(" --gzip s3://platform-pitr-drill/prod/app-db app-db-r1 %p");
+  });
+
+  it("wrote both batches before the disaster", () => {
+    expect(r.before.aCount).toBe(5000);
+    expect(r.before.bCount).toBe(5000);
+  });
+
+  it("recovers every row of batch A and none of batch B, stopping at the target", () => {
+    expect(r.after.aCount).toBe(r.before.aCount);
+    expect(r.after.aDigest).toBe(r.before.aDigest);
+    expect(r.after.bCount).toBe(0);
+    // Recovery stopped because it reached T (B's commit is in the archive), not at end of WAL.
+    expect(r.recoveryStop).toMatch(/recovery stopping before commit of transaction \d+, time /);
+    expect(r.timelineAfterPromotion).toBe(2);
+  });
+
+  it("archives the restored cluster under its new server name only", () => {
+    expect(r.restoredConfPointedAtOldServer).toBe(true); // what a restore brings back; the drill rewrote it
+    expect(r.checkNewBeforeStart.code, r.checkNewBeforeStart.stderr).toBe(0);
+    // The old name is a used archive: reusing it for a new server is refused.
+    expect(r.checkOldAfterUse.code).not.toBe(0);
+    expect(r.checkOldAfterUse.stderr).toContain("Expected empty archive");
+
+    expect(r.oldPrefixBefore.some((o) => o.key.includes("/base/"))).toBe(true);
+    expect(r.oldPrefixBefore.some((o) => o.key.includes("/wals/"))).toBe(true);
+    expect(r.oldPrefixAfter).toEqual(r.oldPrefixBefore);
+
+    expect(r.newWal).toContain("00000002.history");
+    const tl2 = r.newWal.filter((w) => walSegment.test(w) && timelineOf(w) === 2);
+    expect(tl2.length).toBeGreaterThan(0);
+  });
+
+  it("keeps recent backups under the rendered policy and deletes an obsolete one with its WAL", () => {
+    const ret = r.retention;
+    expect(ret).toBeDefined();
+    if (!ret) return;
+    expect(ret.renderedPolicy).toBe("RECOVERY WINDOW OF 30 DAYS");
+    const names = (list: readonly { backup_name?: string }[]) => list.map((b) => b.backup_name).sort();
+    expect(names(ret.backupsBefore)).toEqual(["drill-r-1", "drill-r-2"]);
+    expect(names(ret.afterRenderedPolicy)).toEqual(["drill-r-1", "drill-r-2"]);
+    expect(ret.objectsUnchangedByRenderedPolicy).toBe(true);
+
+    expect(ret.demoPolicy).toBe("REDUNDANCY 1");
+    expect(names(ret.afterDemoPolicy)).toEqual(["drill-r-2"]);
+    expect(ret.firstBackupObjectsBefore).toBeGreaterThan(0);
+    expect(ret.firstBackupObjectsAfter).toBe(0);
+
+    const second = ret.afterDemoPolicy[0];
+    expect(second).toBeDefined();
+    if (!second) return;
+    const seg = (w: string) => w.slice(0, 24);
+    // Something was deleted, and only WAL older than the surviving backup's start.
+    expect(ret.deletedWal.length).toBeGreaterThan(0);
+    for (const w of ret.deletedWal) expect(seg(w) < second.begin_wal, `${w} deleted`).toBe(true);
+    // Everything the surviving backup needs is still there.
+    const kept = ret.keptWal.filter((w) => walSegment.test(w));
+    for (const w of [second.begin_wal, second.end_wal]) expect(kept, `${w} kept`).toContain(w);
+    expect(ret.keptWal).toContain("00000002.history");
+  });
+});
