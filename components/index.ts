@@ -2,3 +2,5 @@ export * from "./lib";
 export * from "./namespace";
 export * from "./secrets";
 export * from "./workload";
+export * from "./monitoring";
+export * from "./postgres";

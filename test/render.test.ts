@@ -56,6 +56,24 @@ describe.each(STACKS)("stack %s", (stack) => {
     }
   });
 
+  it("creates every object after the Namespace it lives in, and every monitor after the monitoring CRDs", () => {
+    const rec = runs.get(stack)!.recorder;
+    const k8sObjects = rec.resources.filter(isKubernetesObject);
+    const nsUrn = new Map(k8sObjects.filter((r) => r.inputs.kind === "Namespace").map((r) => [(r.inputs.metadata as { name: string }).name, r.urn]));
+    const crds = rec.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && (r.inputs.name as string) === "prometheus-operator-crds").map((r) => r.urn);
+    const missing: string[] = [];
+    for (const r of k8sObjects) {
+      const ns = (r.inputs.metadata as { namespace?: string }).namespace;
+      const want = ns ? nsUrn.get(ns) : undefined;
+      if (want && !r.dependencies.includes(want)) missing.push(`${String(r.inputs.kind)} ${r.name} does not wait for namespace ${ns}`);
+      if (["ServiceMonitor", "PodMonitor", "PrometheusRule"].includes(String(r.inputs.kind))) {
+        for (const c of crds) if (!r.dependencies.includes(c)) missing.push(`${String(r.inputs.kind)} ${r.name} does not wait for the CRDs`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(crds.length).toBe(stack === "pr-42" ? 0 : 1);
+  });
+
   it("has the app tier: namespace, deployments, services, HPAs, PDBs, network policies, service monitors, secrets", () => {
     const ns = named(stack, "Namespace", `platform-${stack}`);
     expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");

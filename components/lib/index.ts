@@ -1,3 +1,4 @@
 export * from "./labels";
 export * from "./errors";
 export * from "./quantities";
+export * from "./deps";

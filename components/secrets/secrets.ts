@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { childDependsOn } from "../lib/deps";
 import { invalidArg } from "../lib/errors";
 import { standardLabels } from "../lib/labels";
 import { LOGIN_SYMBOLS, PLATFORM_SECRETS, dataKeyOf, type SecretSpec } from "./catalog";
@@ -104,7 +105,7 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
           type: username ? "kubernetes.io/basic-auth" : "Opaque",
           stringData,
         },
-        { parent: this },
+        { parent: this, dependsOn: childDependsOn(opts?.dependsOn) },
       );
       out[s.name] = { spec: s, secretName: s.name, key: dataKey, value, username, secret };
     }

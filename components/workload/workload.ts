@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { monitoringLabels, selectorLabels, standardLabels } from "../lib/labels";
+import { childDependsOn } from "../lib/deps";
+import { selectorLabels, standardLabels } from "../lib/labels";
+import { serviceMonitor } from "../monitoring/monitors";
 import { resolveWorkloadArgs, type ResolvedWorkloadArgs, type WorkloadArgs } from "./args";
 import { networkPolicySpec } from "./network";
 
@@ -17,6 +19,8 @@ export interface WorkloadTransforms {
 }
 
 export interface WorkloadComponentArgs extends WorkloadArgs {
+  /** What the ServiceMonitor waits for: the prometheus-operator CRDs, when this stack installs them. @default [] */
+  readonly monitoringCrdsReady?: readonly pulumi.Resource[];
   /** Escape hatch per child, applied to the args just before the child is created. */
   readonly transform?: WorkloadTransforms;
 }
@@ -50,6 +54,7 @@ export class Workload extends pulumi.ComponentResource {
     this.args = a;
     const t = args.transform;
     const ns = a.namespace;
+    const child = (...own: (pulumi.Resource | undefined)[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: childDependsOn(opts?.dependsOn, ...own) });
     const labels = { ...a.labels, ...standardLabels({ name, instance: a.instance, component: a.component }) };
     const selector = selectorLabels({ name, instance: a.instance });
     const metricsPort = a.metrics?.port ?? a.port;
@@ -58,7 +63,7 @@ export class Workload extends pulumi.ComponentResource {
     this.serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-serviceaccount`,
       { metadata: { name, namespace: ns, labels }, automountServiceAccountToken: false },
-      { parent: this },
+      child(),
     );
 
     const writable = ["/tmp", ...(a.writablePaths ?? [])];
@@ -133,7 +138,7 @@ export class Workload extends pulumi.ComponentResource {
         },
       },
     };
-    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, apply(t?.deployment, deploymentArgs), { parent: this });
+    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, apply(t?.deployment, deploymentArgs), child(this.serviceAccount));
 
     const servicePorts = [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }];
     if (separateMetricsPort) servicePorts.push({ name: "metrics", port: metricsPort, targetPort: "metrics", protocol: "TCP" });
@@ -141,7 +146,7 @@ export class Workload extends pulumi.ComponentResource {
       metadata: { name, namespace: ns, labels },
       spec: { type: "ClusterIP", selector, ports: servicePorts },
     };
-    this.service = new k8s.core.v1.Service(`${name}-service`, apply(t?.service, serviceArgs), { parent: this });
+    this.service = new k8s.core.v1.Service(`${name}-service`, apply(t?.service, serviceArgs), child());
     this.internalUrl = `http://${name}.${ns}.svc.cluster.local`;
 
     if (a.autoscaling.enabled) {
@@ -168,7 +173,7 @@ export class Workload extends pulumi.ComponentResource {
           },
         },
       };
-      this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, apply(t?.hpa, hpaArgs), { parent: this, dependsOn: [this.deployment] });
+      this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, apply(t?.hpa, hpaArgs), child(this.deployment));
     }
 
     // maxUnavailable: 1 always lets a drain evict a pod, whatever the replica count, so this PDB can never
@@ -178,28 +183,34 @@ export class Workload extends pulumi.ComponentResource {
         metadata: { name, namespace: ns, labels },
         spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
       };
-      this.pdb = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, apply(t?.pdb, pdbArgs), { parent: this });
+      this.pdb = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, apply(t?.pdb, pdbArgs), child());
     }
 
     if (a.metrics) {
-      const smArgs: k8s.apiextensions.CustomResourceArgs = {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: { name, namespace: ns, labels: monitoringLabels(labels) },
-        spec: {
-          selector: { matchLabels: selector },
-          namespaceSelector: { matchNames: [ns] },
-          endpoints: [{ port: separateMetricsPort ? "metrics" : "http", path: a.metrics.path, interval: a.metrics.interval ?? "30s", scrapeTimeout: "10s" }],
+      // Through the labelled factory, so the platform's Prometheus always selects it; and after the
+      // prometheus-operator CRDs (a component's dependsOn does not reach its children).
+      this.serviceMonitor = serviceMonitor(
+        `${name}-servicemonitor`,
+        {
+          name,
+          namespace: ns,
+          labels,
+          spec: {
+            selector: { matchLabels: selector },
+            namespaceSelector: { matchNames: [ns] },
+            endpoints: [{ port: separateMetricsPort ? "metrics" : "http", path: a.metrics.path, interval: a.metrics.interval ?? "30s", scrapeTimeout: "10s" }],
+          },
+          transform: t?.serviceMonitor,
         },
-      };
-      this.serviceMonitor = new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, apply(t?.serviceMonitor, smArgs), { parent: this });
+        child(...(args.monitoringCrdsReady ?? [])),
+      );
     }
 
     const npArgs: k8s.networking.v1.NetworkPolicyArgs = {
       metadata: { name, namespace: ns, labels },
       spec: networkPolicySpec(a, selector, metricsPort),
     };
-    this.networkPolicy = new k8s.networking.v1.NetworkPolicy(`${name}-networkpolicy`, apply(t?.networkPolicy, npArgs), { parent: this });
+    this.networkPolicy = new k8s.networking.v1.NetworkPolicy(`${name}-networkpolicy`, apply(t?.networkPolicy, npArgs), child());
 
     if (a.ingress) {
       const ing = a.ingress;
@@ -226,7 +237,7 @@ export class Workload extends pulumi.ComponentResource {
           ],
         },
       };
-      this.ingress = new k8s.networking.v1.Ingress(`${name}-ingress`, apply(t?.ingress, ingressArgs), { parent: this });
+      this.ingress = new k8s.networking.v1.Ingress(`${name}-ingress`, apply(t?.ingress, ingressArgs), child(this.service));
       this.url = `${tls ? "https" : "http"}://${ing.host}${ing.path && ing.path !== "/" ? ing.path : ""}`;
     }
 

@@ -24,7 +24,7 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
     tls: s.ingress.tls,
     rateLimitPerMinute: s.ingress.rateLimitPerMinute,
   });
-  const opts = { parent: ctx.parent, dependsOn: [ctx.namespace.namespace, ...data.ready, ...monitoring.crdsReady] };
+  const opts = { parent: ctx.parent, dependsOn: [ctx.namespace.namespace, ...data.ready] };
   const db = data.coreApiDatabase;
 
   const apiDeps: Peer[] = db ? [{ podLabels: db.podLabels, ports: [db.port] }] : [];
@@ -67,6 +67,7 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
       dependencies: apiDeps,
       labels: { team: "core" },
       monitoringNamespace: monitoring.monitoringNamespace,
+      monitoringCrdsReady: monitoring.crdsReady,
     },
     opts,
   );
@@ -104,6 +105,7 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
       dependencies: [{ podLabels: selectorLabels({ name: "core-api", instance: cfg.stack }), ports: [8080] }],
       labels: { team: "web" },
       monitoringNamespace: monitoring.monitoringNamespace,
+      monitoringCrdsReady: monitoring.crdsReady,
     },
     opts,
   );

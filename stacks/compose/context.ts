@@ -57,6 +57,8 @@ export interface ClusterParts {
    * custom resources must wait for; empty when the stack uses the cluster's own.
    */
   readonly ready: pulumi.Resource[];
+  /** Namespace of cert-manager when this stack installs it (its metrics feed the certificate alerts). */
+  readonly certManagerNamespace?: string;
 }
 
 export interface MonitoringParts {

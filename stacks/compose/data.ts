@@ -1,9 +1,66 @@
+import { PostgresCluster, type ObjectStoreArgs } from "../../components/postgres";
+import { RUNBOOK_BASE_URL } from "../../components/monitoring/args";
 import type { ClusterParts, DataParts, MonitoringParts, PlatformContext } from "./context";
 
-/** PostgreSQL for the platform (filled in by the PostgreSQL component). */
+/** The platform's PostgreSQL cluster: every `postgres.*` setting handed to the PostgresCluster component. */
 export function composeData(ctx: PlatformContext, cluster: ClusterParts, monitoring: MonitoringParts): DataParts {
-  void ctx;
-  void cluster;
-  void monitoring;
-  return { connectionSecrets: {}, ready: [] };
+  const { cfg, secrets } = ctx;
+  const s = cfg.settings;
+  const pg = s.postgres;
+  const objectStore: ObjectStoreArgs =
+    cfg.policies.objectStore === "s3" && s.aws
+      ? { kind: "s3", region: s.aws.region, oidcProviderArn: s.aws.oidcProviderArn, oidcProviderUrl: s.aws.oidcProviderUrl }
+      : { kind: "in-cluster" };
+  const owner = (id: string, database: string) => {
+    const g = secrets.get(id);
+    return { name: database, owner: g.username ?? database, passwordSecret: g.secretName };
+  };
+  const db = new PostgresCluster(
+    "app-db",
+    {
+      namespace: cfg.namespace,
+      instance: cfg.stack,
+      instances: pg.instances,
+      storageSize: pg.storageSize,
+      walStorageSize: pg.walStorageSize,
+      resources: pg.resources,
+      maxConnections: pg.maxConnections,
+      archiveTimeoutSeconds: pg.archiveTimeoutSeconds,
+      superuserAccess: pg.superuserAccess,
+      antiAffinity: cfg.environment === "prod" ? "required" : "preferred",
+      databases: [owner("core-api-db", "core_api"), owner("keycloak-db", "keycloak")],
+      pooler: pg.pooler,
+      backup: pg.backup,
+      objectStore,
+      restore: pg.restore,
+      monitoring: {
+        runbookBaseUrl: RUNBOOK_BASE_URL,
+        thresholds: s.monitoring.alerts.thresholds,
+        durations: s.monitoring.alerts.durations,
+        namespace: monitoring.monitoringNamespace,
+      },
+      // Local and preview stacks are disposable: no retained clusters.
+      deletionProtection: cfg.environment !== "local" && cfg.environment !== "preview",
+      operatorsReady: cluster.ready,
+      monitoringCrdsReady: monitoring.crdsReady,
+    },
+    { parent: ctx.parent, dependsOn: [ctx.namespace.namespace, ctx.namespace.defaultDeny, secrets] },
+  );
+
+  const { nodes, edges } = ctx.topology;
+  const store = objectStore.kind === "s3" ? `S3 ${db.args.layout.bucket}` : `in-cluster S3 (versitygw) ${db.args.layout.bucket}`;
+  nodes.push({ id: "app-db", label: `PostgreSQL ${db.clusterName} (${pg.instances}x, CloudNativePG)` });
+  nodes.push({ id: "app-db-pooler", label: `PgBouncer ${db.args.pooler.name}` });
+  nodes.push({ id: "pg-backups", label: `${store} (WAL + base backups, ${db.args.layout.retentionPolicy})` });
+  edges.push({ from: "app-db-pooler", to: "app-db", label: "TLS :5432" });
+  edges.push({ from: "app-db", to: "pg-backups", label: `Barman Cloud, server ${db.serverName}` });
+  edges.push({ from: "app-db", to: "secrets", label: "role passwords" });
+  if (nodes.some((n) => n.id === "cnpg-operator")) edges.push({ from: "cnpg-operator", to: "app-db", label: "reconciles" });
+
+  const conn = (database: string, secretName: string) => ({ host: db.host, port: db.port, database, secretName, podLabels: db.poolerPodLabels, node: "app-db-pooler" });
+  return {
+    connectionSecrets: { "core-api-db": db.secretNames.core_api!, "keycloak-db": db.secretNames.keycloak!, "postgres-ca": db.caSecretName },
+    coreApiDatabase: conn("core_api", db.secretNames.core_api!),
+    ready: [db],
+  };
 }

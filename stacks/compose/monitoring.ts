@@ -1,8 +1,136 @@
+import * as pulumi from "@pulumi/pulumi";
+import { SLO_DEFAULTS, type WorkloadSlo } from "../../alerts/index";
+import { platformDashboards, postgresDashboards } from "../../dashboards/index";
+import {
+  DEFAULT_SECRET_KEYS,
+  KUBE_PROMETHEUS_STACK,
+  MONITORING_NAMESPACE,
+  Monitoring,
+  serviceMonitor,
+  type AlertRoutingArgs,
+  type TeamRouteArgs,
+} from "../../components/monitoring";
+import type { StackConfig } from "../config";
 import type { ClusterParts, MonitoringParts, PlatformContext } from "./context";
 
-/** Monitoring for the platform (filled in by the Monitoring component). */
+/** The SLOs the platform declares for its workloads (REQUIREMENTS.md: 99.9 %, reads p95 < 200 ms, writes < 500 ms). */
+export function platformSlos(namespace: string): WorkloadSlo[] {
+  return [{ service: "core-api", namespace, availability: SLO_DEFAULTS.availability, latency: { reads: SLO_DEFAULTS.reads, writes: SLO_DEFAULTS.writes } }];
+}
+
+/**
+ * Alert routing from stack config. A receiver exists only when its settings
+ * AND its secret are set; one without the other routes nowhere, with a warning
+ * (staging and prod refuse to start without pager and chat: stacks/config.ts).
+ */
+export function alertRouting(cfg: StackConfig, warn: (msg: string) => void = () => undefined): { routing: AlertRoutingArgs; credentials: Record<string, pulumi.Input<string>> } {
+  const a = cfg.settings.alerting;
+  const sec = cfg.secrets;
+  const credentials: Record<string, pulumi.Input<string>> = {};
+  const routing: { -readonly [K in keyof AlertRoutingArgs]: AlertRoutingArgs[K] } = {};
+  const pd = a.pagerduty?.enabled === true && sec.pagerdutyRoutingKey !== undefined;
+  if (a.pagerduty?.enabled && !pd) warn("alerting.pagerduty.enabled is true but pagerdutyRoutingKey is not set: critical alerts won't page");
+  if (pd) {
+    routing.pagerduty = {};
+    credentials[DEFAULT_SECRET_KEYS.pagerdutyRoutingKey] = pulumi.secret(sec.pagerdutyRoutingKey!);
+  }
+  const slack = a.slack !== undefined && sec.slackWebhookUrl !== undefined;
+  if (a.slack && !slack) warn(`alerting.slack.channel is ${a.slack.channel} but slackWebhookUrl is not set: warnings won't reach chat`);
+  if (slack) {
+    routing.slack = { channel: a.slack!.channel };
+    credentials[DEFAULT_SECRET_KEYS.slackApiUrl] = pulumi.secret(sec.slackWebhookUrl!);
+  }
+  if (a.email) {
+    routing.email = { to: a.email.to, from: a.email.from, smarthost: a.email.smarthost, authUsername: a.email.username };
+    if (a.email.username !== undefined) credentials[DEFAULT_SECRET_KEYS.smtpAuthPassword] = pulumi.secret(sec.smtpPassword!);
+  }
+  if (a.heartbeat?.enabled) {
+    if (sec.heartbeatUrl === undefined) warn("alerting.heartbeat.enabled is true but heartbeatUrl is not set: no dead man's switch");
+    else {
+      routing.heartbeat = {};
+      credentials[DEFAULT_SECRET_KEYS.heartbeatUrl] = pulumi.secret(sec.heartbeatUrl);
+    }
+  }
+  // A team's own routes reuse the stack's pager and webhook (one credential each); the team picks the channel.
+  const teams: TeamRouteArgs[] = Object.entries(a.teams ?? {})
+    .sort(([x], [y]) => x.localeCompare(y))
+    .map(([name, t]) => ({
+      name,
+      ...(t.pagerduty && pd ? { pagerduty: { routingKeySecretKey: DEFAULT_SECRET_KEYS.pagerdutyRoutingKey } } : {}),
+      ...(t.slackChannel && slack ? { slack: { apiUrlSecretKey: DEFAULT_SECRET_KEYS.slackApiUrl, channel: t.slackChannel } } : {}),
+    }));
+  if (teams.length > 0) routing.teams = teams;
+  return { routing, credentials };
+}
+
+/**
+ * Monitoring for the platform. Stacks that own their cluster (settings.clusterServices)
+ * install kube-prometheus-stack; preview stacks use the cluster's, in "monitoring".
+ */
 export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): MonitoringParts {
-  void ctx;
-  void cluster;
-  return { urls: {}, monitoringNamespace: "monitoring", crdsReady: [] };
+  const { cfg } = ctx;
+  const s = cfg.settings;
+  if (!s.clusterServices) {
+    ctx.topology.nodes.push({ id: "monitoring", label: "cluster monitoring (not managed by this stack)" });
+    ctx.topology.edges.push({ from: "monitoring", to: "namespace", label: "scrapes ServiceMonitors / PodMonitors" });
+    return { urls: {}, monitoringNamespace: MONITORING_NAMESPACE, crdsReady: [] };
+  }
+  const m = s.monitoring;
+  const { routing, credentials } = alertRouting(cfg, (msg) => void pulumi.log.warn(`stack ${cfg.stack}: ${msg}`));
+  const admin = ctx.secrets.get("grafana-admin");
+  const dashboardOpts = { alertThresholds: m.alerts.thresholds, alertDurations: m.alerts.durations };
+  const monitoring = new Monitoring(
+    "monitoring",
+    {
+      instance: cfg.stack,
+      domain: s.domain,
+      namespace: MONITORING_NAMESPACE,
+      prometheus: { replicas: m.prometheus.replicas, retention: m.prometheus.retention, storageSize: m.prometheus.storageSize, resources: m.prometheus.resources },
+      alertmanager: { replicas: m.alertmanager.replicas, routing, credentials },
+      grafana: { admin: { username: admin.username ?? "admin", password: admin.value }, persistence: m.grafana.persistence, storageSize: m.grafana.storageSize },
+      ingress: { className: s.ingress.className, clusterIssuer: s.ingress.clusterIssuer, tls: s.ingress.tls },
+      alerts: { thresholds: m.alerts.thresholds, durations: m.alerts.durations, slos: platformSlos(cfg.namespace), sloNamespace: cfg.namespace },
+      dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts)],
+    },
+    // Only the SLO rules need the stack's namespace. Not cluster.ready: nothing here needs an
+    // operator of cluster-services (cert-manager issues Grafana's certificate whenever it is up).
+    { parent: ctx.parent, dependsOn: [ctx.namespace.namespace] },
+  );
+
+  // cert-manager's controller metrics feed the certificate alerts; its chart's own ServiceMonitor
+  // would be created before the monitoring CRDs exist, so the platform declares it here.
+  if (cluster.certManagerNamespace) {
+    const certManager = { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": "controller" };
+    serviceMonitor(
+      "cert-manager-servicemonitor",
+      {
+        name: "cert-manager",
+        namespace: cluster.certManagerNamespace,
+        labels: { "app.kubernetes.io/part-of": "platform", "app.kubernetes.io/managed-by": "pulumi" },
+        spec: { selector: { matchLabels: certManager }, namespaceSelector: { matchNames: [cluster.certManagerNamespace] }, endpoints: [{ port: "tcp-prometheus-servicemonitor", path: "/metrics", interval: "60s" }] },
+      },
+      { parent: ctx.parent, dependsOn: [...monitoring.crdsReady, ...cluster.ready] },
+    );
+  }
+
+  const t = ctx.topology;
+  t.nodes.push({ id: "monitoring", label: `kube-prometheus-stack ${KUBE_PROMETHEUS_STACK.version} (Prometheus)` });
+  t.nodes.push({ id: "alertmanager", label: "Alertmanager" });
+  t.nodes.push({ id: "grafana", label: `Grafana ${monitoring.grafanaUrl}` });
+  t.edges.push({ from: "monitoring", to: "namespace", label: "scrapes ServiceMonitors / PodMonitors, evaluates PrometheusRules" });
+  t.edges.push({ from: "monitoring", to: "alertmanager", label: "alerts" });
+  t.edges.push({ from: "grafana", to: "monitoring", label: "PromQL" });
+  if (routing.pagerduty) {
+    t.nodes.push({ id: "pagerduty", label: "PagerDuty" });
+    t.edges.push({ from: "alertmanager", to: "pagerduty", label: "critical" });
+  }
+  if (routing.slack) {
+    t.nodes.push({ id: "slack", label: `Slack ${routing.slack.channel ?? ""}`.trim() });
+    t.edges.push({ from: "alertmanager", to: "slack", label: "warning" });
+  }
+  if (routing.email) {
+    t.nodes.push({ id: "email", label: `email ${routing.email.to}` });
+    t.edges.push({ from: "alertmanager", to: "email", label: "fallback + warning copy" });
+  }
+  return { urls: { grafana: monitoring.grafanaUrl }, monitoringNamespace: monitoring.namespaceName, crdsReady: monitoring.crdsReady };
 }

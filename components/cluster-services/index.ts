@@ -1,0 +1,2 @@
+export * from "./cluster-services";
+export * from "./versions";

@@ -1,0 +1,135 @@
+/**
+ * kube-prometheus-stack values from resolved args. Pure, and free of secrets:
+ * credentials reach Alertmanager and Grafana only through Kubernetes Secrets
+ * the chart mounts or references by name.
+ */
+import { MONITORING_SELECTOR_LABEL } from "../lib/labels";
+import { parseQuantity } from "../lib/quantities";
+import { buildAlertmanagerConfig, DEFAULT_ALERTMANAGER_SECRET_NAME } from "./alertmanager-config";
+import { GRAFANA_ADMIN_SECRET, type ResolvedMonitoringArgs } from "./args";
+
+/** Label and annotation the Grafana dashboard sidecar reads. */
+export const DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
+export const DASHBOARD_FOLDER_ANNOTATION = "grafana_folder";
+
+/** Share of the Prometheus volume the TSDB may fill before the oldest blocks go (`retentionSize`). */
+export const RETENTION_SIZE_SHARE = 0.85;
+
+const selectorLabel = { [MONITORING_SELECTOR_LABEL.key]: MONITORING_SELECTOR_LABEL.value };
+
+/** The selector Prometheus applies to ServiceMonitors, PodMonitors, Probes, PrometheusRules and ScrapeConfigs. */
+export function monitoringSelector(): { matchLabels: Record<string, string> } {
+  return { matchLabels: { ...selectorLabel } };
+}
+
+/** `retentionSize` for a volume: RETENTION_SIZE_SHARE of it, in Prometheus' (base-2) MB. */
+export function retentionSize(storageSize: string): string {
+  const bytes = parseQuantity(storageSize);
+  if (bytes === undefined) throw new Error(`retentionSize: ${storageSize} is not a quantity`);
+  return `${Math.floor((bytes * RETENTION_SIZE_SHARE) / 2 ** 20)}MB`;
+}
+
+/** Values of the prometheus-operator-crds release: CRDs kept when the release is uninstalled. */
+export function operatorCrdsValues(): Record<string, unknown> {
+  return { crds: { annotations: { "helm.sh/resource-policy": "keep" } } };
+}
+
+const pdb = (replicas: number) => ({ enabled: replicas > 1, minAvailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+
+/** Every selector of the Prometheus: the platform label, in every namespace. */
+function selectors(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const kind of ["serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"]) {
+    out[`${kind}Selector`] = monitoringSelector();
+    out[`${kind}SelectorNilUsesHelmValues`] = false;
+    // {} = every namespace (a nil selector would mean only the monitoring namespace).
+    out[`${kind}NamespaceSelector`] = {};
+  }
+  return out;
+}
+
+function grafanaValues(r: ResolvedMonitoringArgs): Record<string, unknown> {
+  const g = r.grafana;
+  const annotations: Record<string, string> = {};
+  if (r.ingress.tls && r.ingress.clusterIssuer) annotations["cert-manager.io/cluster-issuer"] = r.ingress.clusterIssuer;
+  if (r.ingress.tls) annotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "true";
+  return {
+    enabled: true,
+    defaultDashboardsEnabled: true,
+    admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "username", passwordKey: "password" },
+    "grafana.ini": {
+      server: { root_url: g.url },
+      security: { cookie_secure: r.ingress.tls, disable_gravatar: true },
+      users: { allow_sign_up: false },
+      analytics: { reporting_enabled: false, check_for_updates: false },
+    },
+    persistence: g.persistence ? { enabled: true, type: "pvc", accessModes: ["ReadWriteOnce"], size: g.storageSize } : { enabled: false },
+    // A ReadWriteOnce volume can't be mounted by the old and the new pod at once.
+    deploymentStrategy: { type: g.persistence ? "Recreate" : "RollingUpdate" },
+    resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+    ingress: {
+      enabled: true,
+      ingressClassName: r.ingress.className,
+      annotations,
+      hosts: [g.host],
+      path: "/",
+      tls: r.ingress.tls ? [{ secretName: "grafana-tls", hosts: [g.host] }] : [],
+    },
+    sidecar: {
+      dashboards: {
+        enabled: true,
+        label: DASHBOARD_LABEL.key,
+        labelValue: DASHBOARD_LABEL.value,
+        searchNamespace: r.namespace,
+        folderAnnotation: DASHBOARD_FOLDER_ANNOTATION,
+        provider: { foldersFromFilesStructure: true, allowUiUpdates: false },
+      },
+    },
+    serviceMonitor: { enabled: true, labels: { ...selectorLabel } },
+  };
+}
+
+/** The full values of the kube-prometheus-stack release. */
+export function kubePrometheusStackValues(r: ResolvedMonitoringArgs): Record<string, unknown> {
+  const p = r.prometheus;
+  const am = r.alertmanager;
+  return {
+    // The chart's own ServiceMonitors and PrometheusRules carry the platform label too.
+    commonLabels: { ...selectorLabel },
+    // CRDs come from the prometheus-operator-crds release (Helm never upgrades a chart's crds/).
+    crds: { enabled: false },
+    defaultRules: { create: true, labels: { ...selectorLabel } },
+    prometheus: {
+      podDisruptionBudget: pdb(p.replicas),
+      prometheusSpec: {
+        replicas: p.replicas,
+        retention: p.retention,
+        retentionSize: retentionSize(p.storageSize),
+        resources: p.resources,
+        storageSpec: {
+          volumeClaimTemplate: {
+            spec: {
+              ...(p.storageClassName ? { storageClassName: p.storageClassName } : {}),
+              accessModes: ["ReadWriteOnce"],
+              resources: { requests: { storage: p.storageSize } },
+            },
+          },
+        },
+        ...selectors(),
+      },
+    },
+    alertmanager: {
+      podDisruptionBudget: pdb(am.replicas),
+      config: buildAlertmanagerConfig(am.routing),
+      alertmanagerSpec: {
+        replicas: am.replicas,
+        // Mounted at /etc/alertmanager/secrets/<name>, where the config's *_file fields point.
+        secrets: am.secretKeys.length > 0 ? [DEFAULT_ALERTMANAGER_SECRET_NAME] : [],
+        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      },
+    },
+    grafana: grafanaValues(r),
+    "kube-state-metrics": { prometheus: { monitor: { enabled: true, additionalLabels: { ...selectorLabel } } } },
+    "prometheus-node-exporter": { prometheus: { monitor: { enabled: true, additionalLabels: { ...selectorLabel } } } },
+  };
+}

@@ -1,0 +1,352 @@
+import { createHash } from "node:crypto";
+import { invalidArg } from "../lib/errors";
+import { isByteQuantity, isCpuQuantity } from "../lib/quantities";
+import { BACKUP_COMPRESSIONS, resolveBackupLayout, validateBucketName, type BackupCompression, type BackupLayout } from "./backup-layout";
+import { OBJECT_STORE_IMAGE, POSTGRES_IMAGE } from "./versions";
+
+/** A logical database and its owner role (CNPG managed role + `Database` CR). */
+export interface DatabaseArgs {
+  /** Database name in PostgreSQL. @example "core_api" */
+  readonly name: string;
+  /** Owner role; must equal the `username` key of `passwordSecret`. @example "core_api" */
+  readonly owner: string;
+  /** `kubernetes.io/basic-auth` Secret (in the cluster's namespace) with the owner's `username` and `password`. */
+  readonly passwordSecret: string;
+  /** Extensions created in the database. @default ["pg_stat_statements"] */
+  readonly extensions?: readonly string[];
+}
+
+export interface PoolerArgs {
+  /** PgBouncer pods. @default 1 */
+  readonly instances?: number;
+  /** @default "transaction" */
+  readonly poolMode?: "session" | "transaction";
+  /** Server connections per user/database pair. @default 10 */
+  readonly defaultPoolSize?: number;
+  /** Client connections accepted per PgBouncer pod. @default 200 */
+  readonly maxClientConnections?: number;
+}
+
+export interface BackupArgs {
+  /** Recovery window in days (ObjectStore `retentionPolicy`). 1..3650. @default 30 */
+  readonly retentionDays?: number;
+  /** Base backup schedule: six-field cron, seconds first. @default "0 0 2 * * *" */
+  readonly schedule?: string;
+  /** Compression of base backups and WAL. @default "gzip" */
+  readonly compression?: BackupCompression;
+  /**
+   * S3 Object Lock (GOVERNANCE, retention = retentionDays) on the bucket. Only with `objectStore.kind: "s3"`.
+   * Caution: enabling or disabling it on an existing bucket replaces the bucket.
+   * @default false
+   */
+  readonly objectLock?: boolean;
+  /** Bucket name. @default - `platform-<stack>-pg-backups-<hash>` on S3, "pg-backups" in-cluster */
+  readonly bucket?: string;
+  /** Key prefix inside the bucket. @default - the stack name */
+  readonly pathPrefix?: string;
+  /** Days that S3 keeps objects beyond the retention window before lifecycle expiry. @default 7 */
+  readonly lifecycleMarginDays?: number;
+}
+
+/** Where backups go: S3 with IRSA (AWS), or an S3-compatible store inside the cluster (local, preview). */
+export type ObjectStoreArgs =
+  | {
+      readonly kind: "s3";
+      /** AWS region of the bucket. @example "eu-west-1" */
+      readonly region: string;
+      /** The EKS cluster's IAM OIDC provider ARN (IRSA trust). */
+      readonly oidcProviderArn: string;
+      /** Issuer host/path without https://, e.g. "oidc.eks.eu-west-1.amazonaws.com/id/ABC". */
+      readonly oidcProviderUrl: string;
+    }
+  | {
+      readonly kind: "in-cluster";
+      /** Store volume size. @default "10Gi" */
+      readonly storageSize?: string;
+      /** Store image. @default OBJECT_STORE_IMAGE */
+      readonly image?: string;
+    };
+
+/** Point-in-time recovery: this cluster is created from another one's backups. */
+export interface RestoreArgs {
+  /** Kubernetes name of the cluster whose backups to recover from (generation N-1, or an older one). @example "app-db" */
+  readonly from: string;
+  /** RFC 3339 time with zone to recover to; omitted = the end of the archived WAL (latest). */
+  readonly targetTime?: string;
+  /**
+   * Restore generation of the new cluster; names it `<clusterName>-r<generation>` and its Barman server.
+   * @default - one more than the generation of `from`
+   */
+  readonly generation?: number;
+}
+
+export interface PostgresClusterArgs {
+  /** Namespace (must exist, with the platform's default-deny NetworkPolicy). */
+  readonly namespace: string;
+  /** The stack (app.kubernetes.io/instance, default bucket prefix). */
+  readonly instance: string;
+  /**
+   * Base cluster name: generation 0's Kubernetes name and Barman server name; a restore
+   * generation N is `<clusterName>-r<N>`. DNS-1123 label of at most 50 characters.
+   * @default - the component's name
+   */
+  readonly clusterName?: string;
+  /** PostgreSQL instances (1 primary + standbys). @default 1 */
+  readonly instances?: number;
+  /** PostgreSQL operand image, pinned. @default POSTGRES_IMAGE */
+  readonly imageName?: string;
+  /** Data volume size. Caution: shrinking is impossible; growing needs an expandable StorageClass. */
+  readonly storageSize: string;
+  /** Separate WAL volume size. */
+  readonly walStorageSize: string;
+  /** StorageClass of both volumes. @default - the cluster's default StorageClass */
+  readonly storageClass?: string;
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu?: string; readonly memory: string };
+  };
+  /** @default 100 */
+  readonly maxConnections?: number;
+  /** `archive_timeout` in seconds: the RPO when writes are rare. @default 300 */
+  readonly archiveTimeoutSeconds?: number;
+  /** Creates the `postgres` superuser Secret and allows its login. @default false */
+  readonly superuserAccess?: boolean;
+  /**
+   * Pod anti-affinity across nodes (and a zone spread): "required" never co-locates two
+   * instances (pods stay Pending instead), "preferred" tries to.
+   * @default "preferred"
+   */
+  readonly antiAffinity?: "required" | "preferred";
+  /** Logical databases; the first is also created by `initdb`. At least one. */
+  readonly databases: readonly DatabaseArgs[];
+  readonly pooler?: PoolerArgs;
+  readonly backup?: BackupArgs;
+  readonly objectStore: ObjectStoreArgs;
+  /** Point-in-time recovery into a new cluster generation. */
+  readonly restore?: RestoreArgs;
+  /** Monitoring: PodMonitors and the PostgreSQL PrometheusRule. */
+  readonly monitoring: {
+    /** Base URL of docs/runbooks for the alerts' runbook links. */
+    readonly runbookBaseUrl: string;
+    /** Alert threshold overrides (keys `pg.*`, see alerts/postgres.ts). @default {} */
+    readonly thresholds?: Readonly<Record<string, number>>;
+    /** Alert duration overrides (keys `pg.*`). @default {} */
+    readonly durations?: Readonly<Record<string, string>>;
+    /** Namespace Prometheus scrapes from. @default "monitoring" */
+    readonly namespace?: string;
+    /** Create the PrometheusRule (turn off for a second cluster in the same namespace). @default true */
+    readonly rules?: boolean;
+  };
+  /** Namespace of the CloudNativePG operator (allowed to reach the instances). @default "cnpg-system" */
+  readonly operatorNamespace?: string;
+  /**
+   * Keep the Cluster and the S3 bucket when Pulumi deletes or replaces them (`retainOnDelete`
+   * on the Cluster, `protect` on the bucket), so a restore keeps the source cluster running.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /** Extra labels on every object (not in selectors). */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface ResolvedPostgresClusterArgs {
+  readonly namespace: string;
+  readonly instance: string;
+  /** Base name (generation 0). */
+  readonly baseName: string;
+  /** Kubernetes name of this generation's Cluster (= its Barman server name). */
+  readonly clusterName: string;
+  readonly generation: number;
+  /** Clusters whose pods this component's NetworkPolicies cover: this one and the restore source. */
+  readonly coveredClusters: readonly string[];
+  readonly instances: number;
+  readonly imageName: string;
+  readonly storageSize: string;
+  readonly walStorageSize: string;
+  readonly storageClass?: string;
+  readonly resources: PostgresClusterArgs["resources"];
+  readonly maxConnections: number;
+  readonly archiveTimeoutSeconds: number;
+  readonly superuserAccess: boolean;
+  readonly antiAffinity: "required" | "preferred";
+  readonly databases: readonly Required<DatabaseArgs>[];
+  readonly pooler: Required<PoolerArgs> & { readonly name: string };
+  readonly schedule: string;
+  readonly objectLock: boolean;
+  readonly lifecycleMarginDays: number;
+  readonly layout: BackupLayout;
+  readonly objectStore: ObjectStoreArgs;
+  readonly objectStoreName: string;
+  readonly restore?: Readonly<{ from: string; targetTime?: string; sourceServerName: string }>;
+  readonly monitoringNamespace: string;
+  readonly operatorNamespace: string;
+  readonly deletionProtection: boolean;
+  /** Name of the in-cluster store's Deployment/Service (in-cluster only). */
+  readonly storeName: string;
+  /** S3 endpoint of the in-cluster store; undefined on AWS. */
+  readonly endpointURL?: string;
+}
+
+const C = "PostgresCluster";
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const PG_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
+const IN_CLUSTER_PORT = 7070;
+
+/** Deterministic S3 bucket name: stack plus a hash of stack, region and the account in the OIDC ARN (no API call). */
+export function defaultBucketName(stack: string, region: string, oidcProviderArn: string): string {
+  const account = /^arn:aws:iam::([0-9]{12}):/.exec(oidcProviderArn)?.[1] ?? "";
+  const hash = createHash("sha256").update(`${stack}\n${region}\n${account}`).digest("hex").slice(0, 8);
+  const stem = stack.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 30).replace(/-+$/, "");
+  return `platform-${stem}-pg-backups-${hash}`;
+}
+
+function intIn(field: string, v: number, min: number, max: number): number {
+  if (!Number.isInteger(v) || v < min || v > max) invalidArg(C, field, v, `must be an integer between ${min} and ${max}`);
+  return v;
+}
+
+/** Generation encoded in a cluster name: `base` → 0, `base-rN` → N; undefined when it is another cluster. */
+function generationOf(base: string, name: string): number | undefined {
+  if (name === base) return 0;
+  const m = new RegExp(`^${base.replace(/[-]/g, "\\-")}-r([1-9][0-9]{0,2})$`).exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Resolves defaults and validates; pure (the clock is a parameter). Throws an error that says what to change. */
+export function resolvePostgresClusterArgs(name: string, a: PostgresClusterArgs, now: Date = new Date()): ResolvedPostgresClusterArgs {
+  const baseName = a.clusterName ?? name;
+  if (!LABEL.test(baseName) || baseName.length > 50) invalidArg(C, "clusterName", baseName, "must be a DNS-1123 label of at most 50 characters");
+  const instances = intIn("instances", a.instances ?? 1, 1, 9);
+  for (const [f, v] of [["storageSize", a.storageSize], ["walStorageSize", a.walStorageSize], ["resources.requests.memory", a.resources.requests.memory], ["resources.limits.memory", a.resources.limits.memory]] as const) {
+    if (!isByteQuantity(v)) invalidArg(C, f, v, 'must be a Kubernetes quantity such as "10Gi"');
+  }
+  if (!isCpuQuantity(a.resources.requests.cpu)) invalidArg(C, "resources.requests.cpu", a.resources.requests.cpu, 'must be a CPU quantity such as "500m"');
+  if (a.resources.limits.cpu !== undefined && !isCpuQuantity(a.resources.limits.cpu)) invalidArg(C, "resources.limits.cpu", a.resources.limits.cpu, 'must be a CPU quantity such as "2"');
+  const maxConnections = intIn("maxConnections", a.maxConnections ?? 100, 10, 10_000);
+  const archiveTimeoutSeconds = intIn("archiveTimeoutSeconds", a.archiveTimeoutSeconds ?? 300, 10, 3600);
+  const imageName = a.imageName ?? POSTGRES_IMAGE;
+  if (!/:[A-Za-z0-9._-]+$|@sha256:[a-f0-9]{64}$/.test(imageName) || /:latest$/.test(imageName)) invalidArg(C, "imageName", imageName, "must be pinned to a tag (not latest) or a digest");
+
+  if (a.databases.length === 0) invalidArg(C, "databases", [], "must list at least one database");
+  const seen = new Set<string>();
+  const databases = a.databases.map((d, i) => {
+    if (!PG_IDENT.test(d.name)) invalidArg(C, `databases[${i}].name`, d.name, "must be a lower-case PostgreSQL identifier (letters, digits, _)");
+    if (!PG_IDENT.test(d.owner)) invalidArg(C, `databases[${i}].owner`, d.owner, "must be a lower-case PostgreSQL identifier (letters, digits, _)");
+    if (!LABEL.test(d.passwordSecret)) invalidArg(C, `databases[${i}].passwordSecret`, d.passwordSecret, "must be the name of a Secret");
+    if (seen.has(d.name)) invalidArg(C, `databases[${i}].name`, d.name, "is declared twice");
+    seen.add(d.name);
+    if (d.owner === "postgres" || d.owner.startsWith("cnpg_") || d.owner === "streaming_replica") invalidArg(C, `databases[${i}].owner`, d.owner, "is reserved by CloudNativePG; use an application role");
+    return { ...d, extensions: d.extensions ?? ["pg_stat_statements"] };
+  });
+
+  const p = a.pooler ?? {};
+  const pooler = {
+    name: `${baseName}-pooler-rw`,
+    instances: intIn("pooler.instances", p.instances ?? 1, 1, 20),
+    poolMode: p.poolMode ?? "transaction",
+    defaultPoolSize: intIn("pooler.defaultPoolSize", p.defaultPoolSize ?? 10, 1, 1000),
+    maxClientConnections: intIn("pooler.maxClientConnections", p.maxClientConnections ?? 200, 1, 100_000),
+  } as const;
+  const serverConnections = pooler.defaultPoolSize * pooler.instances * databases.length;
+  if (serverConnections > maxConnections - 10) {
+    invalidArg(
+      C,
+      "pooler.defaultPoolSize",
+      pooler.defaultPoolSize,
+      `× pooler.instances (${pooler.instances}) × databases (${databases.length}) = ${serverConnections} must stay below maxConnections (${maxConnections}) - 10 reserved, or the pools can exhaust PostgreSQL`,
+    );
+  }
+
+  const b = a.backup ?? {};
+  const compression = b.compression ?? "gzip";
+  if (!(BACKUP_COMPRESSIONS as readonly string[]).includes(compression)) invalidArg(C, "backup.compression", compression, `must be one of ${BACKUP_COMPRESSIONS.join(", ")}`);
+  const schedule = b.schedule ?? "0 0 2 * * *";
+  if (schedule.trim().split(/\s+/).length !== 6) invalidArg(C, "backup.schedule", schedule, 'must be a six-field cron with seconds first, e.g. "0 0 2 * * *"');
+  const objectLock = b.objectLock ?? false;
+  if (objectLock && a.objectStore.kind !== "s3") invalidArg(C, "backup.objectLock", true, "needs objectStore.kind \"s3\" (the in-cluster store has no Object Lock)");
+  const lifecycleMarginDays = intIn("backup.lifecycleMarginDays", b.lifecycleMarginDays ?? 7, 1, 365);
+
+  // Restore generation and source.
+  let generation = 0;
+  let restore: ResolvedPostgresClusterArgs["restore"];
+  if (a.restore) {
+    const r = a.restore;
+    const fromGen = generationOf(baseName, r.from);
+    if (fromGen === undefined) invalidArg(C, "restore.from", r.from, `must name a generation of cluster "${baseName}" ("${baseName}" or "${baseName}-r<N>")`);
+    generation = r.generation ?? fromGen + 1;
+    if (!Number.isInteger(generation) || generation <= fromGen || generation > 999) {
+      invalidArg(C, "restore.generation", generation, `must be an integer between ${fromGen + 1} and 999 (greater than the generation of restore.from "${r.from}")`);
+    }
+    if (r.targetTime !== undefined) checkTarget(r.targetTime, b.retentionDays ?? 30, now);
+    restore = { from: r.from, targetTime: r.targetTime, sourceServerName: r.from };
+  }
+
+  const stack = a.instance;
+  const bucket =
+    b.bucket ?? (a.objectStore.kind === "s3" ? defaultBucketName(stack, a.objectStore.region, a.objectStore.oidcProviderArn) : "pg-backups");
+  try {
+    validateBucketName(bucket);
+  } catch (e) {
+    invalidArg(C, "backup.bucket", bucket, `is not a valid S3 bucket name (${(e as Error).message})`);
+  }
+  let layout: BackupLayout;
+  try {
+    layout = resolveBackupLayout({ stack, clusterName: baseName, bucket, pathPrefix: b.pathPrefix, retentionDays: b.retentionDays, compression, generation });
+  } catch (e) {
+    throw invalidArg(C, "backup", b, `is invalid: ${(e as Error).message}`);
+  }
+  const clusterName = layout.serverName;
+  if (pooler.name === clusterName) invalidArg(C, "clusterName", baseName, "clashes with the pooler's name");
+
+  const storeName = `${baseName}-object-store`;
+  if (a.objectStore.kind === "in-cluster") {
+    const size = a.objectStore.storageSize ?? "10Gi";
+    if (!isByteQuantity(size)) invalidArg(C, "objectStore.storageSize", size, 'must be a Kubernetes quantity such as "10Gi"');
+  }
+  return {
+    namespace: a.namespace,
+    instance: a.instance,
+    baseName,
+    clusterName,
+    generation,
+    coveredClusters: restore ? [restore.from, clusterName] : [clusterName],
+    instances,
+    imageName,
+    storageSize: a.storageSize,
+    walStorageSize: a.walStorageSize,
+    storageClass: a.storageClass,
+    resources: a.resources,
+    maxConnections,
+    archiveTimeoutSeconds,
+    superuserAccess: a.superuserAccess ?? false,
+    antiAffinity: a.antiAffinity ?? "preferred",
+    databases,
+    pooler,
+    schedule,
+    objectLock,
+    lifecycleMarginDays,
+    layout,
+    objectStore: a.objectStore,
+    objectStoreName: `${baseName}-backups`,
+    restore,
+    monitoringNamespace: a.monitoring.namespace ?? "monitoring",
+    operatorNamespace: a.operatorNamespace ?? "cnpg-system",
+    deletionProtection: a.deletionProtection ?? true,
+    storeName,
+    endpointURL: a.objectStore.kind === "in-cluster" ? `http://${storeName}.${a.namespace}.svc.cluster.local:${IN_CLUSTER_PORT}` : undefined,
+  };
+}
+
+export const OBJECT_STORE_PORT = IN_CLUSTER_PORT;
+export const DEFAULT_OBJECT_STORE_IMAGE = OBJECT_STORE_IMAGE;
+
+/** The component-level guard on a restore target (the stack config checks the same before anything registers). */
+function checkTarget(t: string, retentionDays: number, now: Date): void {
+  const parsed = RFC3339.test(t) ? new Date(t) : new Date(NaN);
+  if (Number.isNaN(parsed.getTime())) invalidArg(C, "restore.targetTime", t, 'must be an RFC 3339 time with a zone, e.g. "2026-11-20T14:30:00Z"');
+  const oldest = new Date(now.getTime() - retentionDays * 86_400_000);
+  const window = `${oldest.toISOString()} .. ${now.toISOString()} (backup.retentionDays = ${retentionDays})`;
+  if (parsed.getTime() > now.getTime()) invalidArg(C, "restore.targetTime", t, `is in the future; the restorable window is ${window}`);
+  if (parsed.getTime() < oldest.getTime()) invalidArg(C, "restore.targetTime", t, `is older than the retention window ${window}`);
+}

@@ -1,0 +1,206 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childDependsOn } from "../lib/deps";
+import { invalidArg } from "../lib/errors";
+import { standardLabels } from "../lib/labels";
+import { podMonitor, prometheusRule, type PodMonitorSpec, type PrometheusRuleSpec } from "../monitoring/monitors";
+import { resolvePostgresClusterArgs, type PostgresClusterArgs, type ResolvedPostgresClusterArgs } from "./args";
+import { createInClusterStore, type InClusterStore, type InClusterStoreTransforms } from "./in-cluster-store";
+import { instancePodMonitorSpec, poolerPodMonitorSpec, prometheusRuleSpec } from "./monitoring";
+import { instancesPolicy, poolerPolicy } from "./network";
+import { createS3Backups, type S3Backups, type S3Transforms } from "./s3";
+import { clusterSpec, databaseSpec, objectStoreSpec, poolerSelector, poolerSpec, scheduledBackupSpec } from "./spec";
+
+type Transform<T> = (args: T) => T;
+type CR = k8s.apiextensions.CustomResourceArgs;
+const apply = <T>(t: Transform<T> | undefined, a: T): T => (t ? t(a) : a);
+
+export interface PostgresClusterTransforms extends S3Transforms, InClusterStoreTransforms {
+  readonly cluster?: Transform<CR>;
+  readonly pooler?: Transform<CR>;
+  readonly objectStore?: Transform<CR>;
+  readonly scheduledBackup?: Transform<CR>;
+  readonly database?: Transform<CR>;
+  readonly podMonitor?: Transform<CR>;
+  readonly prometheusRule?: Transform<CR>;
+  readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
+}
+
+export interface PostgresClusterComponentArgs extends PostgresClusterArgs {
+  /** Operators and CRDs (CloudNativePG, Barman Cloud plugin) every custom resource waits for. @default [] */
+  readonly operatorsReady?: readonly pulumi.Resource[];
+  /** prometheus-operator CRDs the PodMonitors and PrometheusRule wait for. @default [] */
+  readonly monitoringCrdsReady?: readonly pulumi.Resource[];
+  /** Clock of the restore-target guard. @default - now */
+  readonly now?: Date;
+  /** Escape hatch per child, applied to its args just before it is created. */
+  readonly transform?: PostgresClusterTransforms;
+}
+
+/**
+ * PostgreSQL on CloudNativePG with continuous WAL archiving and point-in-time
+ * recovery through the Barman Cloud plugin: Cluster, PgBouncer Pooler, managed
+ * roles and Databases, ObjectStore + ScheduledBackup, S3 bucket with IRSA (AWS)
+ * or an in-cluster S3 store, NetworkPolicies, PodMonitors and alert rules.
+ */
+export class PostgresCluster extends pulumi.ComponentResource {
+  public readonly args: ResolvedPostgresClusterArgs;
+  /** Kubernetes name of the running generation's Cluster (and its Barman server name). */
+  public readonly clusterName: string;
+  /** Barman server name this generation archives under. */
+  public readonly serverName: string;
+  /** Host apps connect to: the PgBouncer pooler's Service. */
+  public readonly host: string;
+  public readonly port = 5432;
+  /** Labels of the pooler pods (for the apps' egress policies). */
+  public readonly poolerPodLabels: Readonly<Record<string, string>>;
+  /** Owner credentials (basic-auth Secret names) by database. */
+  public readonly secretNames: Readonly<Record<string, string>>;
+  /** CA of the cluster's server certificates (CloudNativePG-generated), for `sslmode=verify-full`. */
+  public readonly caSecretName: string;
+  /** Where backups go: `s3://bucket/prefix/cluster`. */
+  public readonly destinationPath: string;
+  public readonly cluster: k8s.apiextensions.CustomResource;
+  public readonly pooler: k8s.apiextensions.CustomResource;
+  public readonly objectStore: k8s.apiextensions.CustomResource;
+  public readonly scheduledBackup: k8s.apiextensions.CustomResource;
+  public readonly databases: readonly k8s.apiextensions.CustomResource[];
+  public readonly networkPolicies: readonly k8s.networking.v1.NetworkPolicy[];
+  public readonly podMonitors: readonly k8s.apiextensions.CustomResource[];
+  public readonly prometheusRule?: k8s.apiextensions.CustomResource;
+  public readonly s3?: S3Backups;
+  public readonly store?: InClusterStore;
+
+  constructor(name: string, args: PostgresClusterComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:data:PostgresCluster", name, {}, opts);
+    const a = resolvePostgresClusterArgs(name, args, args.now);
+    this.args = a;
+    const t = args.transform ?? {};
+    const ns = a.namespace;
+    const labels = { ...args.labels, ...standardLabels({ name: a.baseName, instance: a.instance, component: "database" }) };
+    const crOpts = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: childDependsOn(opts?.dependsOn, ...(args.operatorsReady ?? []), ...extra) });
+
+    let credentialsSecret: string | undefined;
+    let roleArn: pulumi.Output<string> | undefined;
+    const storeDeps: pulumi.Resource[] = [];
+    if (a.objectStore.kind === "s3") {
+      this.s3 = createS3Backups(name, a, this, t);
+      roleArn = this.s3.role.arn;
+      storeDeps.push(this.s3.rolePolicy, this.s3.policy);
+    } else {
+      this.store = createInClusterStore(name, a, this, t, childDependsOn(opts?.dependsOn));
+      credentialsSecret = `${a.storeName}-credentials`;
+      storeDeps.push(this.store.credentials, this.store.service);
+    }
+
+    this.objectStore = new k8s.apiextensions.CustomResource(
+      `${name}-objectstore`,
+      apply(t.objectStore, {
+        apiVersion: "barmancloud.cnpg.io/v1",
+        kind: "ObjectStore",
+        metadata: { name: a.objectStoreName, namespace: ns, labels },
+        spec: objectStoreSpec(a, credentialsSecret),
+      }),
+      crOpts(storeDeps),
+    );
+
+    const clusterArgs: CR = {
+      apiVersion: "postgresql.cnpg.io/v1",
+      kind: "Cluster",
+      metadata: {
+        name: a.clusterName,
+        namespace: ns,
+        labels: { ...labels, "platform.dev/restore-generation": String(a.generation) },
+        annotations: {
+          // `pulumi up` waits until the cluster serves (recovery included) before the pooler and apps switch to it.
+          "pulumi.com/waitFor": "condition=Ready",
+          "pulumi.com/timeoutSeconds": a.restore ? "21600" : "1800",
+        },
+      },
+      spec: clusterSpec(a, labels, roleArn),
+    };
+    this.cluster = new k8s.apiextensions.CustomResource(`${name}-cluster`, apply(t.cluster, clusterArgs), {
+      ...crOpts([this.objectStore]),
+      // A restore creates a new Cluster; the old one keeps running until it is retired by hand.
+      retainOnDelete: a.deletionProtection,
+      // Bootstrap only matters at creation: dropping restore.targetTime afterwards changes nothing.
+      ignoreChanges: ["spec.bootstrap"],
+    });
+
+    this.databases = a.databases.map(
+      (d) =>
+        new k8s.apiextensions.CustomResource(
+          `${name}-database-${d.name.replace(/_/g, "-")}`,
+          apply(t.database, {
+            apiVersion: "postgresql.cnpg.io/v1",
+            kind: "Database",
+            metadata: { name: `${a.clusterName}-${d.name.replace(/_/g, "-")}`, namespace: ns, labels },
+            spec: databaseSpec(a, d),
+          }),
+          crOpts([this.cluster]),
+        ),
+    );
+
+    this.pooler = new k8s.apiextensions.CustomResource(
+      `${name}-pooler`,
+      apply(t.pooler, { apiVersion: "postgresql.cnpg.io/v1", kind: "Pooler", metadata: { name: a.pooler.name, namespace: ns, labels }, spec: poolerSpec(a) }),
+      crOpts([this.cluster]),
+    );
+
+    this.scheduledBackup = new k8s.apiextensions.CustomResource(
+      `${name}-scheduledbackup`,
+      apply(t.scheduledBackup, {
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "ScheduledBackup",
+        metadata: { name: `${a.clusterName}-daily`, namespace: ns, labels },
+        spec: scheduledBackupSpec(a),
+      }),
+      crOpts([this.cluster]),
+    );
+
+    const np = (role: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-networkpolicy-${role}`,
+        apply(t.networkPolicy, { metadata: { name: `${a.baseName}-${role}`, namespace: ns, labels }, spec }),
+        { parent: this, dependsOn: childDependsOn(opts?.dependsOn) },
+      );
+    this.networkPolicies = [np("instances", instancesPolicy(a)), np("pooler", poolerPolicy(a))];
+
+    const monOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: childDependsOn(opts?.dependsOn, ...(args.monitoringCrdsReady ?? [])) };
+    // Through the labelled factories: a monitor without the selector label can't be built.
+    this.podMonitors = [
+      podMonitor(`${name}-podmonitor`, { name: a.baseName, namespace: ns, labels, spec: instancePodMonitorSpec(a) as PodMonitorSpec, transform: t.podMonitor }, monOpts),
+      podMonitor(`${name}-pooler-podmonitor`, { name: a.pooler.name, namespace: ns, labels, spec: poolerPodMonitorSpec(a) as PodMonitorSpec, transform: t.podMonitor }, monOpts),
+    ];
+    if (args.monitoring.rules ?? true) {
+      let spec: Record<string, unknown>;
+      try {
+        spec = prometheusRuleSpec(args.monitoring);
+      } catch (e) {
+        throw invalidArg("PostgresCluster", "monitoring", "alert options", `are invalid: ${(e as Error).message}`);
+      }
+      this.prometheusRule = prometheusRule(
+        `${name}-prometheusrule`,
+        { name: `${a.baseName}-alerts`, namespace: ns, labels, spec: spec as unknown as PrometheusRuleSpec, transform: t.prometheusRule },
+        monOpts,
+      );
+    }
+
+    this.clusterName = a.clusterName;
+    this.serverName = a.layout.serverName;
+    this.host = `${a.pooler.name}.${ns}.svc.cluster.local`;
+    this.poolerPodLabels = poolerSelector(a.pooler.name);
+    this.secretNames = Object.fromEntries(a.databases.map((d) => [d.name, d.passwordSecret]));
+    this.caSecretName = `${a.clusterName}-ca`;
+    this.destinationPath = a.layout.destinationPath;
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      serverName: this.serverName,
+      host: this.host,
+      port: this.port,
+      secretNames: this.secretNames,
+      destinationPath: this.destinationPath,
+      bucket: a.layout.bucket,
+    });
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The off-site copy on AWS: a private, versioned, encrypted, TLS-only S3 bucket
+ * with lifecycle expiry and optional Object Lock, and an IAM role the cluster's
+ * service account assumes through IRSA, allowed only on this cluster's prefix.
+ */
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ResolvedPostgresClusterArgs } from "./args";
+
+type Transform<T> = (args: T) => T;
+const apply = <T>(t: Transform<T> | undefined, a: T): T => (t ? t(a) : a);
+
+export interface S3Transforms {
+  readonly bucket?: Transform<aws.s3.BucketArgs>;
+  readonly lifecycle?: Transform<aws.s3.BucketLifecycleConfigurationArgs>;
+  readonly role?: Transform<aws.iam.RoleArgs>;
+  readonly rolePolicy?: Transform<aws.iam.RolePolicyArgs>;
+}
+
+export interface S3Backups {
+  readonly bucket: aws.s3.Bucket;
+  readonly versioning: aws.s3.BucketVersioning;
+  readonly encryption: aws.s3.BucketServerSideEncryptionConfiguration;
+  readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+  readonly policy: aws.s3.BucketPolicy;
+  readonly lifecycle: aws.s3.BucketLifecycleConfiguration;
+  readonly objectLock?: aws.s3.BucketObjectLockConfiguration;
+  readonly role: aws.iam.Role;
+  readonly rolePolicy: aws.iam.RolePolicy;
+}
+
+/** IRSA trust: web identity of the clusters' service accounts (CloudNativePG names them after the Cluster). */
+export function trustPolicy(a: ResolvedPostgresClusterArgs): string {
+  if (a.objectStore.kind !== "s3") throw new Error("trustPolicy needs an s3 object store");
+  const url = a.objectStore.oidcProviderUrl;
+  const subjects = a.coveredClusters.map((c) => `system:serviceaccount:${a.namespace}:${c}`);
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: a.objectStore.oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { [`${url}:sub`]: subjects.length === 1 ? subjects[0] : subjects, [`${url}:aud`]: "sts.amazonaws.com" } },
+      },
+    ],
+  });
+}
+
+/** Least privilege: objects under this cluster's prefix only; listing limited to that prefix. */
+export function accessPolicy(bucket: string, clusterPrefix: string): string {
+  const arn = `arn:aws:s3:::${bucket}`;
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ObjectsUnderClusterPrefix", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], Resource: `${arn}/${clusterPrefix}/*` },
+      { Sid: "ListClusterPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: arn, Condition: { StringLike: { "s3:prefix": [clusterPrefix, `${clusterPrefix}/*`] } } },
+      // barman-cloud starts with HeadBucket, which IAM authorizes as s3:ListBucket without a prefix.
+      { Sid: "HeadBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: arn, Condition: { Null: { "s3:prefix": "true" } } },
+      { Sid: "BucketLocation", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: arn },
+    ],
+  });
+}
+
+/** Deny every request that does not use TLS. */
+export function tlsOnlyPolicy(bucket: string): string {
+  const arn = `arn:aws:s3:::${bucket}`;
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  });
+}
+
+/** Creates the bucket and the IRSA role as children of `parent`. */
+export function createS3Backups(name: string, a: ResolvedPostgresClusterArgs, parent: pulumi.Resource, t: S3Transforms = {}): S3Backups {
+  const l = a.layout;
+  const opts = { parent };
+  const bucketName = l.bucket;
+  const bucket = new aws.s3.Bucket(
+    `${name}-bucket`,
+    apply(t.bucket, { bucket: bucketName, forceDestroy: false, objectLockEnabled: a.objectLock, tags: { "platform:purpose": "postgres-backups", "platform:cluster": a.baseName } }),
+    { parent, protect: a.deletionProtection },
+  );
+  const versioning = new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
+  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-bucket-encryption`,
+    { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+    opts,
+  );
+  const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+    `${name}-bucket-public-access-block`,
+    { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    opts,
+  );
+  const policy = new aws.s3.BucketPolicy(`${name}-bucket-policy`, { bucket: bucket.id, policy: bucket.bucket.apply(tlsOnlyPolicy) }, { parent, dependsOn: [publicAccessBlock] });
+  // Barman's own retention deletes what falls out of the window; lifecycle is the backstop
+  // (never earlier than retention + margin) and cleans up noncurrent versions.
+  const expireDays = l.retentionDays + a.lifecycleMarginDays;
+  const lifecycle = new aws.s3.BucketLifecycleConfiguration(
+    `${name}-bucket-lifecycle`,
+    apply(t.lifecycle, {
+      bucket: bucket.id,
+      rules: [
+        { id: "expire-after-retention", status: "Enabled", filter: { prefix: `${l.clusterPrefix}/` }, expiration: { days: expireDays } },
+        { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: a.lifecycleMarginDays } },
+        { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
+        { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 2 } },
+      ],
+    }),
+    { parent, dependsOn: [versioning] },
+  );
+  const objectLock = a.objectLock
+    ? new aws.s3.BucketObjectLockConfiguration(
+        `${name}-bucket-object-lock`,
+        { bucket: bucket.id, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "GOVERNANCE", days: l.retentionDays } } },
+        { parent, dependsOn: [versioning] },
+      )
+    : undefined;
+  const roleName = `platform-${a.instance}-${a.baseName}-backup`.slice(0, 64);
+  const role = new aws.iam.Role(
+    `${name}-backup-role`,
+    apply(t.role, { name: roleName, description: `Barman Cloud backups of PostgreSQL ${a.namespace}/${a.baseName}`, assumeRolePolicy: trustPolicy(a), maxSessionDuration: 3600 }),
+    opts,
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
+    `${name}-backup-role-policy`,
+    apply(t.rolePolicy, { name: "postgres-backups", role: role.id, policy: bucket.bucket.apply((b) => accessPolicy(b, l.clusterPrefix)) }),
+    opts,
+  );
+  return { bucket, versioning, encryption, publicAccessBlock, policy, lifecycle, objectLock, role, rolePolicy };
+}

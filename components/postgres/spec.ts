@@ -1,0 +1,180 @@
+/**
+ * The CloudNativePG and Barman Cloud plugin objects as plain data, built from
+ * resolved args: pure, so tests check them without mocks.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ResolvedPostgresClusterArgs } from "./args";
+import { BARMAN_PLUGIN } from "./versions";
+
+type Obj = Record<string, unknown>;
+
+/** Labels CloudNativePG puts on a cluster's instance pods. */
+export function instanceSelector(clusterName: string): Record<string, string> {
+  return { "cnpg.io/cluster": clusterName, "cnpg.io/podRole": "instance" };
+}
+
+/** Labels CloudNativePG puts on a pooler's PgBouncer pods. */
+export function poolerSelector(poolerName: string): Record<string, string> {
+  return { "cnpg.io/poolerName": poolerName };
+}
+
+/** The Secret keys of the in-cluster store's credentials. */
+export const STORE_KEYS = { accessKeyId: "ACCESS_KEY_ID", secretAccessKey: "ACCESS_SECRET_KEY" } as const;
+
+/** ObjectStore (barmancloud.cnpg.io/v1) `spec`. */
+export function objectStoreSpec(a: ResolvedPostgresClusterArgs, credentialsSecret?: string): Obj {
+  const l = a.layout;
+  const s3Credentials =
+    a.objectStore.kind === "s3"
+      ? { inheritFromIAMRole: true }
+      : {
+          accessKeyId: { name: credentialsSecret, key: STORE_KEYS.accessKeyId },
+          secretAccessKey: { name: credentialsSecret, key: STORE_KEYS.secretAccessKey },
+        };
+  return {
+    retentionPolicy: l.retentionPolicy,
+    configuration: {
+      destinationPath: l.destinationPath,
+      ...(a.endpointURL ? { endpointURL: a.endpointURL } : {}),
+      s3Credentials,
+      data: { compression: l.data.compression, jobs: 2 },
+      wal: { compression: l.wal.compression, maxParallel: l.wal.maxParallel },
+    },
+  };
+}
+
+/** The Cluster's `bootstrap` and `externalClusters`: initdb for generation 0, recovery for a restore. */
+export function bootstrapSpec(a: ResolvedPostgresClusterArgs): { bootstrap: Obj; externalClusters?: Obj[] } {
+  const first = a.databases[0]!;
+  if (!a.restore) {
+    return {
+      bootstrap: {
+        initdb: { database: first.name, owner: first.owner, secret: { name: first.passwordSecret }, dataChecksums: true, encoding: "UTF8" },
+      },
+    };
+  }
+  const r = a.restore;
+  return {
+    bootstrap: {
+      recovery: { source: r.from, ...(r.targetTime ? { recoveryTarget: { targetTime: r.targetTime } } : {}) },
+    },
+    externalClusters: [
+      {
+        name: r.from,
+        plugin: { name: BARMAN_PLUGIN, parameters: { barmanObjectName: a.objectStoreName, serverName: r.sourceServerName } },
+      },
+    ],
+  };
+}
+
+/** The Cluster (postgresql.cnpg.io/v1) `spec`. `roleArn` only on S3 (IRSA). */
+export function clusterSpec(a: ResolvedPostgresClusterArgs, labels: Record<string, string>, roleArn?: pulumi.Input<string>): Obj {
+  const required = a.antiAffinity === "required";
+  const { bootstrap, externalClusters } = bootstrapSpec(a);
+  return {
+    instances: a.instances,
+    imageName: a.imageName,
+    enableSuperuserAccess: a.superuserAccess,
+    primaryUpdateStrategy: "unsupervised",
+    primaryUpdateMethod: "switchover",
+    storage: { size: a.storageSize, ...(a.storageClass ? { storageClass: a.storageClass } : {}) },
+    walStorage: { size: a.walStorageSize, ...(a.storageClass ? { storageClass: a.storageClass } : {}) },
+    resources: a.resources,
+    affinity: {
+      enablePodAntiAffinity: true,
+      topologyKey: "kubernetes.io/hostname",
+      podAntiAffinityType: a.antiAffinity,
+    },
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: required ? "DoNotSchedule" : "ScheduleAnyway",
+        labelSelector: { matchLabels: instanceSelector(a.clusterName) },
+      },
+    ],
+    postgresql: {
+      parameters: {
+        max_connections: String(a.maxConnections),
+        archive_timeout: `${a.archiveTimeoutSeconds}s`,
+        // Any pg_stat_statements.* parameter makes CloudNativePG add the library to
+        // shared_preload_libraries (which it manages itself).
+        "pg_stat_statements.max": "10000",
+        "pg_stat_statements.track": "all",
+        track_io_timing: "on",
+        log_min_duration_statement: "1000",
+        log_lock_waits: "on",
+      },
+      // After CloudNativePG's own rules (local socket, streaming replica and pooler by
+      // certificate): refuse every connection without TLS, then passwords over TLS.
+      pg_hba: ["hostnossl all all all reject", "hostssl all all all scram-sha-256"],
+    },
+    managed: {
+      roles: a.databases.map((d) => ({
+        name: d.owner,
+        ensure: "present",
+        login: true,
+        inherit: true,
+        connectionLimit: -1,
+        passwordSecret: { name: d.passwordSecret },
+        comment: `owner of database ${d.name}`,
+      })),
+    },
+    plugins: [{ name: BARMAN_PLUGIN, enabled: true, isWALArchiver: true, parameters: { barmanObjectName: a.objectStoreName, serverName: a.layout.serverName } }],
+    bootstrap,
+    ...(externalClusters ? { externalClusters } : {}),
+    ...(roleArn ? { serviceAccountTemplate: { metadata: { annotations: { "eks.amazonaws.com/role-arn": roleArn } } } } : {}),
+    inheritedMetadata: { labels },
+  };
+}
+
+/** Pooler (postgresql.cnpg.io/v1) `spec`: PgBouncer in front of the primary, TLS required from clients. */
+export function poolerSpec(a: ResolvedPostgresClusterArgs): Obj {
+  const p = a.pooler;
+  return {
+    cluster: { name: a.clusterName },
+    instances: p.instances,
+    type: "rw",
+    pgbouncer: {
+      poolMode: p.poolMode,
+      parameters: {
+        default_pool_size: String(p.defaultPoolSize),
+        max_client_conn: String(p.maxClientConnections),
+        client_tls_sslmode: "require",
+      },
+    },
+    template: {
+      metadata: { labels: poolerSelector(p.name) },
+      spec: {
+        containers: [],
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: poolerSelector(p.name) } },
+        ],
+      },
+    },
+  };
+}
+
+/** ScheduledBackup (postgresql.cnpg.io/v1) `spec`: base backups through the plugin. */
+export function scheduledBackupSpec(a: ResolvedPostgresClusterArgs): Obj {
+  return {
+    schedule: a.schedule,
+    immediate: true,
+    backupOwnerReference: "self",
+    cluster: { name: a.clusterName },
+    method: "plugin",
+    pluginConfiguration: { name: BARMAN_PLUGIN },
+  };
+}
+
+/** Database (postgresql.cnpg.io/v1) `spec` of one logical database; dropping the CR keeps the data. */
+export function databaseSpec(a: ResolvedPostgresClusterArgs, d: ResolvedPostgresClusterArgs["databases"][number]): Obj {
+  return {
+    name: d.name,
+    owner: d.owner,
+    cluster: { name: a.clusterName },
+    ensure: "present",
+    databaseReclaimPolicy: "retain",
+    ...(d.extensions.length > 0 ? { extensions: d.extensions.map((e) => ({ name: e, ensure: "present" })) } : {}),
+  };
+}
