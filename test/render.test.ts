@@ -128,6 +128,31 @@ describe("environment differences come from the table", () => {
     }
   });
 
+  it.each(STACKS)("%s: PostgreSQL and monitoring sizes match its profile", (stack) => {
+    const env: EnvironmentName = stack === "pr-42" ? "preview" : (stack as EnvironmentName);
+    const p = PROFILES[env];
+    const cluster = named(stack, "Cluster", "app-db");
+    expect(cluster.spec.instances).toBe(p.postgres.instances);
+    expect(cluster.spec.storage.size).toBe(p.postgres.storageSize);
+    expect(cluster.spec.walStorage.size).toBe(p.postgres.walStorageSize);
+    expect(cluster.spec.resources).toEqual(p.postgres.resources);
+    expect(cluster.spec.postgresql.parameters.max_connections).toBe(String(p.postgres.maxConnections));
+    expect(cluster.spec.postgresql.parameters.archive_timeout).toBe(`${p.postgres.archiveTimeoutSeconds}s`);
+    expect(named(stack, "Pooler", "app-db-pooler-rw").spec.instances).toBe(p.postgres.pooler.instances);
+    expect(named(stack, "ObjectStore", "app-db-backups").spec.retentionPolicy).toBe(`${p.postgres.backup.retentionDays}d`);
+    expect(named(stack, "ScheduledBackup", "app-db-daily").spec.schedule).toBe(p.postgres.backup.schedule);
+    const releases = runs.get(stack)!.recorder.byType("kubernetes:helm.sh/v3:Release").map((r) => redact(r.inputs) as Record<string, any>);
+    const kps = releases.find((r) => r.name === "kube-prometheus-stack");
+    if (!p.clusterServices) {
+      expect(releases).toEqual([]);
+      return;
+    }
+    const ps = kps!.values.prometheus.prometheusSpec;
+    expect([ps.replicas, ps.retention]).toEqual([p.monitoring.prometheus.replicas, p.monitoring.prometheus.retention]);
+    expect(ps.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe(p.monitoring.prometheus.storageSize);
+    expect(kps!.values.alertmanager.alertmanagerSpec.replicas).toBe(p.monitoring.alertmanager.replicas);
+  });
+
   it("prod differs from local in size, and uses pinned images and real TLS issuers", () => {
     expect(named("prod", "HorizontalPodAutoscaler", "core-api").spec.minReplicas).toBe(3);
     expect(named("local", "HorizontalPodAutoscaler", "core-api").spec.minReplicas).toBe(1);

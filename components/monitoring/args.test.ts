@@ -221,3 +221,16 @@ describe("alert routing from stack config", () => {
     expect(alertRouting(cfg)).toEqual({ routing: {}, credentials: {} });
   });
 });
+
+describe("chart default rules", () => {
+  it("turns off the mixin groups whose alert names alerts/ defines, and keeps the rest", async () => {
+    const { platformRuleGroups } = await import("../../alerts/index");
+    const ours = new Set(platformRuleGroups({ runbookBaseUrl: "https://x" }).flatMap((g) => g.rules.map((r) => ("alert" in r ? r.alert : ""))));
+    // Alert names of the chart's groups we turn off, which alerts/ defines itself.
+    for (const name of ["Watchdog", "TargetDown", "KubePodCrashLooping", "KubePodNotReady", "KubeHpaMaxedOut", "KubePersistentVolumeFillingUp"]) expect(ours.has(name), name).toBe(true);
+    const dr = values(base).defaultRules;
+    expect(dr.create).toBe(true);
+    expect(dr.rules).toEqual({ general: false, kubernetesApps: false, kubernetesStorage: false });
+    expect(dr.labels).toEqual(L);
+  });
+});

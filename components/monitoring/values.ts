@@ -98,7 +98,11 @@ export function kubePrometheusStackValues(r: ResolvedMonitoringArgs): Record<str
     commonLabels: { ...selectorLabel },
     // CRDs come from the prometheus-operator-crds release (Helm never upgrades a chart's crds/).
     crds: { enabled: false },
-    defaultRules: { create: true, labels: { ...selectorLabel } },
+    // The chart's mixin rules stay for what alerts/ doesn't cover (nodes, API server, etcd, kubelet),
+    // but the groups whose alerts alerts/ defines under the same names (Watchdog, TargetDown,
+    // KubePodCrashLooping, KubePodNotReady, KubeHpaMaxedOut, KubePersistentVolumeFillingUp) are
+    // off, so one fault doesn't page twice with two different thresholds.
+    defaultRules: { create: true, labels: { ...selectorLabel }, rules: { general: false, kubernetesApps: false, kubernetesStorage: false } },
     prometheus: {
       podDisruptionBudget: pdb(p.replicas),
       prometheusSpec: {
