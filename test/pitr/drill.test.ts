@@ -1,35 +1,81 @@
 /**
  * A real point-in-time-restore drill: PostgreSQL 15 + barman-cloud + s3rver on
- * loopback, laid out exactly as resolveBackupLayout renders it for stack "prod",
- * cluster "app-db", default retention. See drill.ts for the steps.
+ * loopback, laid out exactly as the offline render of stack "prod" declares it:
+ * the bucket, path, server names, compression and retention are read from the
+ * rendered ObjectStore and Cluster (and from a render with a restore declared),
+ * not restated here. See drill.ts for the steps.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { isKubernetesObject, redact } from "../../render/write";
+import { readStackConfig, renderStack, withConfig, type RunResult } from "../harness";
 import { runPitrDrill, type DrillReport } from "./drill";
+
+/** The rendered objects the drill must agree with. */
+interface Rendered {
+  readonly destinationPath: string;
+  readonly compression: { data: string; wal: string };
+  readonly retentionPolicy: string;
+  readonly serverName: string;
+  /** From a render of the same stack with `postgres.restore` declared. */
+  readonly restoredServerName: string;
+  readonly restoreSourceServerName: string;
+}
+
+function objectOf(run: RunResult, kind: string, name: string): Record<string, any> {
+  const r = run.recorder.resources.find((x) => isKubernetesObject(x) && x.inputs.kind === kind && (x.inputs.metadata as { name: string }).name === name);
+  if (!r) throw new Error(`render of ${run.stack} has no ${kind} ${name}`);
+  return redact(r.inputs) as Record<string, any>;
+}
+
+async function renderedLayout(): Promise<Rendered> {
+  const prod = await renderStack("prod");
+  const store = objectOf(prod, "ObjectStore", "app-db-backups").spec;
+  const plugin = objectOf(prod, "Cluster", "app-db").spec.plugins.find((p: { name: string }) => p.name === "barman-cloud.cloudnative-pg.io");
+  const oneDayAgo = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
+  const restoring = await renderStack("prod", withConfig(readStackConfig("prod"), { postgres: { restore: { from: "app-db", targetTime: oneDayAgo } } }));
+  const restored = objectOf(restoring, "Cluster", "app-db-r1").spec;
+  return {
+    destinationPath: store.configuration.destinationPath,
+    compression: { data: store.configuration.data.compression, wal: store.configuration.wal.compression },
+    retentionPolicy: store.retentionPolicy,
+    serverName: plugin.parameters.serverName,
+    restoredServerName: restored.plugins.find((p: { name: string }) => p.name === "barman-cloud.cloudnative-pg.io").parameters.serverName,
+    restoreSourceServerName: restored.externalClusters[0].plugin.parameters.serverName,
+  };
+}
 
 const walSegment = /^[0-9A-F]{24}$/;
 const timelineOf = (wal: string): number => parseInt(wal.slice(0, 8), 16);
 
 describe("PITR drill (real PostgreSQL 15, barman-cloud, s3rver)", () => {
   let r: DrillReport;
+  let rendered: Rendered;
   beforeAll(async () => {
+    rendered = await renderedLayout();
+    const m = /^s3:\/\/([^/]+)\/prod\/app-db$/.exec(rendered.destinationPath);
+    if (!m) throw new Error(`unexpected rendered destinationPath ${rendered.destinationPath}`);
+    const days = /^(\d+)d$/.exec(rendered.retentionPolicy);
+    if (!days) throw new Error(`unexpected rendered retentionPolicy ${rendered.retentionPolicy}`);
     r = await runPitrDrill({
-      layout: { stack: "prod", clusterName: "app-db", bucket: "platform-pitr-drill" },
+      layout: { stack: "prod", clusterName: "app-db", bucket: m[1]!, retentionDays: Number(days[1]), compression: rendered.compression.wal as "gzip" },
       batchRows: 5000,
       log: (line) => console.log(`[pitr] ${line}`),
     });
     console.log(`[pitr] timings (s): ${Object.entries(r.timings).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(", ")}`);
   }, 180_000);
 
-  it("uses the rendered layout: generation 0 then generation 1 in the same destination", () => {
-    expect(r.original.destinationPath).toBe("s3://platform-pitr-drill/prod/app-db");
-    expect(r.original.serverName).toBe("app-db");
-    expect(r.restored.serverName).toBe("app-db-r1");
-    expect(r.restored.previousServerName).toBe("app-db");
-    expect(r.restored.destinationPath).toBe(r.original.destinationPath);
+  it("uses the rendered layout: the ObjectStore's path, compression and retention, the Cluster's server names", () => {
+    expect(rendered.compression.data).toBe(rendered.compression.wal);
+    expect(r.original.destinationPath).toBe(rendered.destinationPath);
+    expect(r.original.serverName).toBe(rendered.serverName);
+    expect(r.original.retentionPolicy).toBe(rendered.retentionPolicy);
+    expect(r.restored.serverName).toBe(rendered.restoredServerName);
+    expect(r.restored.previousServerName).toBe(rendered.restoreSourceServerName);
+    expect(r.restored.destinationPath).toBe(rendered.destinationPath);
     expect(r.archiveCommand.original).toBe(
-      `/usr/bin/barman-cloud-wal-archive --cloud-provider aws-s3 --endpoint-url ${r.endpointURL} --gzip s3://platform-pitr-drill/prod/app-db app-db %p`,
+      `/usr/bin/barman-cloud-wal-archive --cloud-provider aws-s3 --endpoint-url ${r.endpointURL} --${rendered.compression.wal} ${rendered.destinationPath} ${rendered.serverName} %p`,
     );
-    expect(r.archiveCommand.restored).toContain(" --gzip s3://platform-pitr-drill/prod/app-db app-db-r1 %p");
+    expect(r.archiveCommand.restored).toContain(` --${rendered.compression.wal} ${rendered.destinationPath} ${rendered.restoredServerName} %p`);
   });
 
   it("wrote both batches before the disaster", () => {
@@ -66,6 +112,7 @@ describe("PITR drill (real PostgreSQL 15, barman-cloud, s3rver)", () => {
     const ret = r.retention;
     expect(ret).toBeDefined();
     if (!ret) return;
+    expect(rendered.retentionPolicy).toBe("30d");
     expect(ret.renderedPolicy).toBe("RECOVERY WINDOW OF 30 DAYS");
     const names = (list: readonly { backup_name?: string }[]) => list.map((b) => b.backup_name).sort();
     expect(names(ret.backupsBefore)).toEqual(["drill-r-1", "drill-r-2"]);
