@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { metricsDoc } from "../scripts/metrics-doc";
 import { METRICS, metricNamesInExpr } from "./metrics-catalog";
 
 describe("metricNamesInExpr", () => {
@@ -31,5 +34,13 @@ describe("METRICS", () => {
       expect(info.description, name).not.toBe("");
       if (name.includes(":")) expect(info.exporter, name).toBe("recording rule");
     }
+  });
+});
+
+describe("docs/metrics.md", () => {
+  it("is generated from the catalogue and up to date", () => {
+    const doc = readFileSync(join(__dirname, "..", "docs", "metrics.md"), "utf8");
+    expect(doc, "run: node --import tsx scripts/metrics-doc.ts").toBe(metricsDoc());
+    for (const name of Object.keys(METRICS)) expect(doc).toContain(`\`${name}\``);
   });
 });

@@ -74,6 +74,35 @@ describe.each(STACKS)("stack %s", (stack) => {
     expect(crds.length).toBe(stack === "pr-42" ? 0 : 1);
   });
 
+  it("makes every custom resource wait for the release that installs its CRDs and operator", () => {
+    const rec = runs.get(stack)!.recorder;
+    const releaseUrn = new Map(rec.byType("kubernetes:helm.sh/v3:Release").map((r) => [String(r.inputs.name), r.urn]));
+    // API group → the Helm release that serves it (installed by this stack when it owns the cluster).
+    const servedBy: Record<string, string> = {
+      "postgresql.cnpg.io": "cnpg",
+      "barmancloud.cnpg.io": "plugin-barman-cloud",
+      "cert-manager.io": "cert-manager",
+      "monitoring.coreos.com": "prometheus-operator-crds",
+    };
+    const problems: string[] = [];
+    let checked = 0;
+    for (const r of rec.resources.filter(isKubernetesObject)) {
+      const group = String(r.inputs.apiVersion).split("/")[0]!;
+      const release = servedBy[group];
+      if (!release) continue;
+      const urn = releaseUrn.get(release);
+      if (!urn) {
+        // Preview stacks use the cluster's operators: then none of them is installed here.
+        if (releaseUrn.size > 0) problems.push(`${String(r.inputs.kind)} ${r.name}: release ${release} missing`);
+        continue;
+      }
+      checked++;
+      if (!r.dependencies.includes(urn)) problems.push(`${String(r.inputs.kind)} ${r.name} does not wait for ${release}`);
+    }
+    expect(problems).toEqual([]);
+    if (stack !== "pr-42") expect(checked).toBeGreaterThan(10);
+  });
+
   it("has the app tier: namespace, deployments, services, HPAs, PDBs, network policies, service monitors, secrets", () => {
     const ns = named(stack, "Namespace", `platform-${stack}`);
     expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
