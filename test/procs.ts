@@ -128,7 +128,10 @@ export function startDaemon(
   };
 }
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+/** Thrown from a `waitFor` check to stop waiting at once (other errors are retried). */
+export class StopWaiting extends Error {}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes; a `StopWaiting` thrown by `check` aborts at once. */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,
@@ -142,6 +145,7 @@ export async function waitFor<T>(
       const v = await check();
       if (v) return v;
     } catch (e) {
+      if (e instanceof StopWaiting) throw e;
       lastErr = e;
     }
     await new Promise((r) => setTimeout(r, intervalMs));

@@ -2,9 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { invalidArg } from "../lib/errors";
 import { BARMAN_CLOUD_CHART, CERT_MANAGER_CHART, CLUSTER_ISSUERS, CNPG_CHART, ACME_SERVERS, type ClusterIssuerName, type PinnedChart } from "./versions";
-
-type Transform<T> = (args: T) => T;
-const apply = <T>(t: Transform<T> | undefined, a: T): T => (t ? t(a) : a);
+import { applyTransform as apply, type Transform } from "../lib/transform";
 
 export interface ClusterServicesArgs {
   /** Namespace of cert-manager. @default "cert-manager" */

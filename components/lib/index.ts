@@ -2,3 +2,4 @@ export * from "./labels";
 export * from "./errors";
 export * from "./quantities";
 export * from "./deps";
+export * from "./transform";

@@ -8,8 +8,7 @@ import { GRAFANA_ADMIN_SECRET, resolveMonitoringArgs, type MonitoringArgs, type 
 import { prometheusRule } from "./monitors";
 import { ruleObjects } from "./rules";
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, kubePrometheusStackValues, operatorCrdsValues } from "./values";
-
-type Transform<T> = (args: T) => T;
+import { applyTransform as apply, type Transform } from "../lib/transform";
 
 export interface MonitoringTransforms {
   readonly namespace?: Transform<k8s.core.v1.NamespaceArgs>;
@@ -28,8 +27,6 @@ export interface MonitoringComponentArgs extends MonitoringArgs {
   /** Escape hatch per child, applied to the args just before the child is created. */
   readonly transform?: MonitoringTransforms;
 }
-
-const apply = <T>(t: Transform<T> | undefined, a: T): T => (t ? t(a) : a);
 
 /**
  * Prometheus, Alertmanager and Grafana through kube-prometheus-stack, with the

@@ -13,9 +13,7 @@ import { standardLabels } from "../lib/labels";
 import { DEFAULT_OBJECT_STORE_IMAGE, OBJECT_STORE_PORT, type ResolvedPostgresClusterArgs } from "./args";
 import { storePolicy, storeSelector } from "./network";
 import { STORE_KEYS } from "./spec";
-
-type Transform<T> = (args: T) => T;
-const apply = <T>(t: Transform<T> | undefined, a: T): T => (t ? t(a) : a);
+import { applyTransform as apply, type Transform } from "../lib/transform";
 
 export interface InClusterStoreTransforms {
   readonly deployment?: Transform<k8s.apps.v1.DeploymentArgs>;

@@ -10,10 +10,9 @@ import { instancePodMonitorSpec, poolerPodMonitorSpec, prometheusRuleSpec } from
 import { instancesPolicy, poolerPolicy } from "./network";
 import { createS3Backups, type S3Backups, type S3Transforms } from "./s3";
 import { clusterSpec, databaseSpec, objectStoreSpec, poolerSelector, poolerSpec, scheduledBackupSpec } from "./spec";
+import { applyTransform as apply, type Transform } from "../lib/transform";
 
-type Transform<T> = (args: T) => T;
 type CR = k8s.apiextensions.CustomResourceArgs;
-const apply = <T>(t: Transform<T> | undefined, a: T): T => (t ? t(a) : a);
 
 export interface PostgresClusterTransforms extends S3Transforms, InClusterStoreTransforms {
   readonly cluster?: Transform<CR>;

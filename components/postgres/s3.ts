@@ -6,9 +6,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedPostgresClusterArgs } from "./args";
-
-type Transform<T> = (args: T) => T;
-const apply = <T>(t: Transform<T> | undefined, a: T): T => (t ? t(a) : a);
+import { applyTransform as apply, type Transform } from "../lib/transform";
 
 export interface S3Transforms {
   readonly bucket?: Transform<aws.s3.BucketArgs>;

@@ -5,8 +5,7 @@ import { selectorLabels, standardLabels } from "../lib/labels";
 import { serviceMonitor } from "../monitoring/monitors";
 import { resolveWorkloadArgs, type ResolvedWorkloadArgs, type WorkloadArgs } from "./args";
 import { networkPolicySpec } from "./network";
-
-type Transform<T> = (args: T) => T;
+import { applyTransform as apply, type Transform } from "../lib/transform";
 
 export interface WorkloadTransforms {
   readonly deployment?: Transform<k8s.apps.v1.DeploymentArgs>;
@@ -24,8 +23,6 @@ export interface WorkloadComponentArgs extends WorkloadArgs {
   /** Escape hatch per child, applied to the args just before the child is created. */
   readonly transform?: WorkloadTransforms;
 }
-
-const apply = <T>(t: Transform<T> | undefined, a: T): T => (t ? t(a) : a);
 
 /**
  * The app tier: Deployment, Service, HPA (autoscaling/v2), a PDB that can never

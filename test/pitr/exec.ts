@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { chownSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../procs";
+import { waitFor } from "../procs";
 
 export interface Ids {
   readonly uid?: number;
@@ -90,21 +91,9 @@ export function shQuote(word: string): string {
 }
 
 /** Thrown from a `poll` check to stop waiting at once. */
-export class Fatal extends Error {}
+export { StopWaiting as Fatal } from "../procs";
 
 /** Polls `check` until truthy; a `Fatal` thrown by `check` aborts at once, other errors are retried. */
 export async function poll<T>(what: string, check: () => Promise<T | false | undefined>, timeoutMs: number, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (e) {
-      if (e instanceof Fatal) throw e;
-      lastErr = e;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ""}`);
+  return await waitFor(what, check, timeoutMs, intervalMs);
 }
