@@ -93,6 +93,13 @@ export interface WorkloadArgs {
   readonly callers?: readonly Omit<Peer, "ports">[];
   /** What this workload calls (egress); DNS is always allowed. */
   readonly dependencies?: readonly Peer[];
+  /**
+   * Allow egress to any address on TCP 443, e.g. an OIDC issuer (Keycloak) reached
+   * through its public host name for discovery and JWKS. Cluster-internal peers
+   * belong in `dependencies` instead.
+   * @default false
+   */
+  readonly egressHttps?: boolean;
   /** Namespace of the ingress controller. @default "ingress-nginx" */
   readonly ingressControllerNamespace?: string;
   /** Namespace of Prometheus (allowed to scrape). @default "monitoring" */

@@ -38,5 +38,8 @@ export function networkPolicySpec(a: ResolvedWorkloadArgs, selector: Record<stri
       : { podSelector: { matchLabels: { ...(d.podLabels ?? {}) } } };
     egress.push({ to: [peer], ports: d.ports.map((port) => ({ protocol: "TCP", port })) });
   }
+  if (a.egressHttps) {
+    egress.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }], ports: [{ protocol: "TCP", port: 443 }] });
+  }
   return { podSelector: { matchLabels: selector }, policyTypes: ["Ingress", "Egress"], ingress, egress };
 }

@@ -128,6 +128,13 @@ describe("Workload objects", () => {
     expect(np.egress).toHaveLength(2);
   });
 
+  it("opens egress to HTTPS anywhere only when asked (an OIDC issuer behind the public ingress)", async () => {
+    const { obj } = await build({ ...base, egressHttps: true });
+    const egress = obj("NetworkPolicy")!.spec.egress;
+    expect(egress).toHaveLength(3);
+    expect(egress[2]).toEqual({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }], ports: [{ protocol: "TCP", port: 443 }] });
+  });
+
   it("Ingress with TLS from cert-manager and per-IP rate limiting (100 req/min by default)", async () => {
     const { obj, w } = await build();
     const ing = obj("Ingress")!;

@@ -65,6 +65,8 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
       ingress: ingress(`api.${s.domain}`),
       callers: [{ podLabels: selectorLabels({ name: "web", instance: cfg.stack }) }],
       dependencies: apiDeps,
+      // JWKS of the Keycloak realm, fetched from its public issuer URL.
+      egressHttps: true,
       labels: { team: "core" },
       monitoringNamespace: monitoring.monitoringNamespace,
       monitoringCrdsReady: monitoring.crdsReady,
@@ -103,6 +105,8 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
       resources: s.workloads.web.resources,
       ingress: ingress(`app.${s.domain}`),
       dependencies: [{ podLabels: selectorLabels({ name: "core-api", instance: cfg.stack }), ports: [8080] }],
+      // NextAuth talks OIDC to the Keycloak issuer through its public URL.
+      egressHttps: true,
       labels: { team: "web" },
       monitoringNamespace: monitoring.monitoringNamespace,
       monitoringCrdsReady: monitoring.crdsReady,
