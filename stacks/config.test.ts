@@ -115,3 +115,11 @@ describe("stack config: one clear line per bad value", () => {
     expect(ok.settings.postgres.restore?.targetTime).toBe("2026-11-21T08:00:00Z");
   });
 });
+
+describe("stack config: runbook links", () => {
+  it("accepts an https runbook base URL and rejects anything else", () => {
+    const cfg = loadStackConfig("prod", raw("prod", { monitoring: { alerts: { runbookBaseUrl: "https://git.example.com/acme/platform/-/blob/main/docs/runbooks" } } }), { now: NOW });
+    expect(cfg.settings.monitoring.alerts.runbookBaseUrl).toBe("https://git.example.com/acme/platform/-/blob/main/docs/runbooks");
+    expect(errorOf("prod", { monitoring: { alerts: { runbookBaseUrl: "docs/runbooks" } } })).toMatch(/"platform:monitoring\.alerts\.runbookBaseUrl" is "docs\/runbooks"/);
+  });
+});

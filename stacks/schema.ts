@@ -132,6 +132,8 @@ export const platformSettings = z.strictObject({
     alerts: z.strictObject({
       thresholds: z.record(z.string(), z.number()),
       durations: z.record(z.string(), promDuration),
+      /** Where every alert's runbook link points (this repository's docs/runbooks, or your fork's). */
+      runbookBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
     }),
   }),
   alerting: z.strictObject({

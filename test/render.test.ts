@@ -221,3 +221,14 @@ describe("render determinism and secrecy", () => {
     expect(changed).toEqual(["random:index/randomPassword:RandomPassword/secrets-core-api-db"]);
   });
 });
+
+describe("runbook links", () => {
+  it("every alert of every PrometheusRule links the stack's runbook base URL", async () => {
+    const base = "https://git.example.com/acme/platform/-/blob/main/docs/runbooks";
+    const run = await renderStack("prod", withConfig(readStackConfig("prod"), { monitoring: { alerts: { runbookBaseUrl: base } } }));
+    const rules = run.recorder.resources.filter((r) => isKubernetesObject(r) && r.inputs.kind === "PrometheusRule").map((r) => redact(r.inputs) as Record<string, any>);
+    const alerts = rules.flatMap((r) => r.spec.groups.flatMap((g: { rules: Record<string, any>[] }) => g.rules.filter((x) => x.alert)));
+    expect(alerts.length).toBeGreaterThan(25);
+    for (const a of alerts) expect(a.annotations.runbook_url, a.alert).toMatch(new RegExp(`^${base.replace(/[.]/g, "\\.")}/[a-z-]+\\.md#[a-z0-9-]+$`));
+  });
+});

@@ -34,7 +34,7 @@ export function composeData(ctx: PlatformContext, cluster: ClusterParts, monitor
       objectStore,
       restore: pg.restore,
       monitoring: {
-        runbookBaseUrl: RUNBOOK_BASE_URL,
+        runbookBaseUrl: s.monitoring.alerts.runbookBaseUrl ?? RUNBOOK_BASE_URL,
         thresholds: s.monitoring.alerts.thresholds,
         durations: s.monitoring.alerts.durations,
         namespace: monitoring.monitoringNamespace,

@@ -89,7 +89,7 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
       alertmanager: { replicas: m.alertmanager.replicas, routing, credentials },
       grafana: { admin: { username: admin.username ?? "admin", password: admin.value }, persistence: m.grafana.persistence, storageSize: m.grafana.storageSize },
       ingress: { className: s.ingress.className, clusterIssuer: s.ingress.clusterIssuer, tls: s.ingress.tls },
-      alerts: { thresholds: m.alerts.thresholds, durations: m.alerts.durations, slos: platformSlos(cfg.namespace), sloNamespace: cfg.namespace },
+      alerts: { runbookBaseUrl: m.alerts.runbookBaseUrl, thresholds: m.alerts.thresholds, durations: m.alerts.durations, slos: platformSlos(cfg.namespace), sloNamespace: cfg.namespace },
       dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts)],
     },
     // Only the SLO rules need the stack's namespace. Not cluster.ready: nothing here needs an
