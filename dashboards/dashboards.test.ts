@@ -113,7 +113,7 @@ describe("panels and queries", () => {
         const refIds = p.targets!.map((t) => t.refId);
         expect(new Set(refIds).size, where).toBe(refIds.length);
         for (const t of p.targets!) {
-          expect(t.expr?.trim(), where).toBeTruthy();
+          expect(t.expr?.trim() ?? "", where).not.toBe("");
           expect(t.datasource?.uid, where).toBe("${datasource}");
         }
         expect(p.gridPos!.x + p.gridPos!.w, where).toBeLessThanOrEqual(24);

@@ -52,7 +52,7 @@ describe.each(STACKS)("stack %s", (stack) => {
     expect(ns).toBe(`platform-${stack}`);
     for (const o of objects(stack) as Record<string, any>[]) {
       expect(o.metadata?.name, `${o.kind} without a name`).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
-      if (!CLUSTER_SCOPED.has(o.kind)) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name} has no namespace`).toBeTruthy();
+      if (!CLUSTER_SCOPED.has(o.kind)) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name} has no namespace`).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
     }
   });
 

@@ -25,6 +25,17 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
     rateLimitPerMinute: s.ingress.rateLimitPerMinute,
   });
   const opts = { parent: ctx.parent, dependsOn: [ctx.namespace.namespace, ...data.ready] };
+  /** What every app of the stack shares: where it runs, who scrapes it, its size from the environment table. */
+  const common = (app: "coreApi" | "web") => ({
+    namespace: ns,
+    instance: cfg.stack,
+    image: s.images[app],
+    replicas: s.workloads[app].replicas,
+    autoscaling: s.workloads[app].autoscaling,
+    resources: s.workloads[app].resources,
+    monitoringNamespace: monitoring.monitoringNamespace,
+    monitoringCrdsReady: monitoring.crdsReady,
+  });
   const db = data.coreApiDatabase;
 
   const apiDeps: Peer[] = db ? [{ podLabels: db.podLabels, ports: [db.port] }] : [];
@@ -50,26 +61,19 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
   const coreApi = new Workload(
     "core-api",
     {
-      namespace: ns,
-      instance: cfg.stack,
+      ...common("coreApi"),
       component: "api",
-      image: s.images.coreApi,
       port: 8080,
       metrics: { path: "/actuator/prometheus" },
       probes: { startup: "/actuator/health/liveness", liveness: "/actuator/health/liveness", readiness: "/actuator/health/readiness" },
       env: apiEnv,
       secretEnv: apiSecretEnv,
-      replicas: s.workloads.coreApi.replicas,
-      autoscaling: s.workloads.coreApi.autoscaling,
-      resources: s.workloads.coreApi.resources,
       ingress: ingress(`api.${s.domain}`),
       callers: [{ podLabels: selectorLabels({ name: "web", instance: cfg.stack }) }],
       dependencies: apiDeps,
       // JWKS of the Keycloak realm, fetched from its public issuer URL.
       egressHttps: true,
       labels: { team: "core" },
-      monitoringNamespace: monitoring.monitoringNamespace,
-      monitoringCrdsReady: monitoring.crdsReady,
     },
     opts,
   );
@@ -80,10 +84,8 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
   const web = new Workload(
     "web",
     {
-      namespace: ns,
-      instance: cfg.stack,
+      ...common("web"),
       component: "frontend",
-      image: s.images.web,
       port: 3000,
       // prom-client's default registry served by the app's /api/metrics route.
       metrics: { path: "/api/metrics" },
@@ -100,16 +102,11 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
         KEYCLOAK_CLIENT_SECRET: ref("keycloak-client-web"),
       },
       writablePaths: ["/app/.next/cache"],
-      replicas: s.workloads.web.replicas,
-      autoscaling: s.workloads.web.autoscaling,
-      resources: s.workloads.web.resources,
       ingress: ingress(`app.${s.domain}`),
       dependencies: [{ podLabels: selectorLabels({ name: "core-api", instance: cfg.stack }), ports: [8080] }],
       // NextAuth talks OIDC to the Keycloak issuer through its public URL.
       egressHttps: true,
       labels: { team: "web" },
-      monitoringNamespace: monitoring.monitoringNamespace,
-      monitoringCrdsReady: monitoring.crdsReady,
     },
     opts,
   );
