@@ -1,0 +1,41 @@
+/**
+ * The README's component example is real code: it type-checks with the
+ * project (tsc runs over this file's copy) and runs under the mocks.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../render/stack-file";
+import { mockRuntime, settle } from "./harness";
+import { run } from "./procs";
+
+function example(): string {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const m = /## Using the components in your own program[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme);
+  if (!m) throw new Error("README has no TypeScript example under 'Using the components in your own program'");
+  return m[1]!;
+}
+
+describe("README example", () => {
+  it("builds a namespace, secrets and a workload", async () => {
+    mkdirSync(join(ROOT, "out"), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, "out", ".readme-"));
+    try {
+      const file = join(dir, "example.ts");
+      writeFileSync(file, example().replace(/from "\.\/components"/g, `from ${JSON.stringify(join(ROOT, "components"))}`));
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: join(ROOT, "tsconfig.json"), include: ["example.ts"], exclude: [] }));
+      const tsc = run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { cwd: ROOT });
+      expect(tsc.stdout + tsc.stderr, "tsc on the README example").toBe("");
+      expect(tsc.code).toBe(0);
+      const rec = mockRuntime("prod");
+      await import(file);
+      await settle();
+      for (const kind of ["Namespace", "Secret", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "Ingress"]) {
+        expect(rec.kind(kind).length, kind).toBeGreaterThan(0);
+      }
+      expect((rec.kind("Deployment")[0]!.inputs.metadata as { namespace: string }).namespace).toBe("shop-prod");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
