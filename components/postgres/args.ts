@@ -136,6 +136,12 @@ export interface PostgresClusterArgs {
     readonly namespace?: string;
     /** Create the PrometheusRule (turn off for a second cluster in the same namespace). @default true */
     readonly rules?: boolean;
+    /**
+     * `team` label on every PostgreSQL alert, so Alertmanager's team routes
+     * (`alerting.teams.<team>`) reach the people who own the database.
+     * @default "database"
+     */
+    readonly team?: string;
   };
   /** Namespace of the CloudNativePG operator (allowed to reach the instances). @default "cnpg-system" */
   readonly operatorNamespace?: string;

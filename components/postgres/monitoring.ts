@@ -4,7 +4,7 @@
  * PgBouncer pods, and the PostgreSQL alert rules of alerts/postgres.ts.
  */
 import { postgresRuleGroups, toRuleFileObject } from "../../alerts";
-import type { AlertOptions } from "../../alerts/types";
+import { isAlertRule, type AlertOptions } from "../../alerts/types";
 import type { PostgresClusterArgs, ResolvedPostgresClusterArgs } from "./args";
 import { instanceSelector, poolerSelector } from "./spec";
 
@@ -32,7 +32,12 @@ export function postgresAlertOptions(m: PostgresClusterArgs["monitoring"]): Aler
   return { runbookBaseUrl: m.runbookBaseUrl, thresholds: only(m.thresholds), durations: only(m.durations) };
 }
 
-/** PrometheusRule `spec` ({ groups }) of the PostgreSQL alerts. */
+/** PrometheusRule `spec` ({ groups }) of the PostgreSQL alerts, each alert labelled with the owning team. */
 export function prometheusRuleSpec(m: PostgresClusterArgs["monitoring"]): Obj {
-  return toRuleFileObject(postgresRuleGroups(postgresAlertOptions(m)));
+  const team = m.team ?? "database";
+  const groups = postgresRuleGroups(postgresAlertOptions(m)).map((g) => ({
+    ...g,
+    rules: g.rules.map((r) => (isAlertRule(r) ? { ...r, labels: { ...r.labels, team } } : r)),
+  }));
+  return toRuleFileObject(groups);
 }
