@@ -1,0 +1,123 @@
+/**
+ * The NetworkPolicies of a rendered stack, taken together with the namespace's
+ * default-deny: who may talk to whom. Pods of Deployments carry their rendered
+ * template labels; CloudNativePG's pods carry the labels the operator sets.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { isKubernetesObject, redact } from "../render/write";
+import { renderStack, type RunResult } from "./harness";
+import { allowed, matches, type Endpoint, type NetworkPolicy } from "./netpol";
+
+function objects(run: RunResult, kind: string): Record<string, any>[] {
+  return run.recorder.resources.filter((r) => isKubernetesObject(r) && r.inputs.kind === kind).map((r) => redact(r.inputs) as Record<string, any>);
+}
+
+function deploymentPod(run: RunResult, name: string, ports: Record<string, number>): Endpoint {
+  const d = objects(run, "Deployment").find((x) => x.metadata.name === name);
+  if (!d) throw new Error(`${run.stack}: no Deployment ${name}`);
+  return { name, namespace: d.metadata.namespace, labels: d.spec.template.metadata.labels, ports };
+}
+
+describe("evaluator", () => {
+  const deny: NetworkPolicy = { metadata: { name: "deny", namespace: "a" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
+  const x: Endpoint = { name: "x", namespace: "a", labels: { app: "x" }, ports: { http: 80 } };
+  const y: Endpoint = { name: "y", namespace: "a", labels: { app: "y" }, ports: { http: 80 } };
+  it("allows everything without policies and nothing under default-deny", () => {
+    expect(allowed([], x, y, 80)).toBe(true);
+    expect(allowed([deny], x, y, 80)).toBe(false);
+  });
+  it("needs both the source's egress and the destination's ingress", () => {
+    const inY: NetworkPolicy = { metadata: { name: "in", namespace: "a" }, spec: { podSelector: { matchLabels: { app: "y" } }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: { app: "x" } } }], ports: [{ port: "http" }] }] } };
+    const outX: NetworkPolicy = { metadata: { name: "out", namespace: "a" }, spec: { podSelector: { matchLabels: { app: "x" } }, policyTypes: ["Egress"], egress: [{ to: [{ podSelector: { matchLabels: { app: "y" } } }], ports: [{ port: 80 }] }] } };
+    expect(allowed([deny, inY], x, y, 80)).toBe(false);
+    expect(allowed([deny, inY, outX], x, y, 80)).toBe(true);
+    expect(allowed([deny, inY, outX], x, y, 81)).toBe(false);
+    expect(allowed([deny, inY, outX], y, x, 80)).toBe(false);
+  });
+  it("evaluates matchExpressions", () => {
+    expect(matches({ matchExpressions: [{ key: "a", operator: "In", values: ["1", "2"] }] }, { a: "2" })).toBe(true);
+    expect(matches({ matchExpressions: [{ key: "a", operator: "NotIn", values: ["1"] }] }, { a: "1" })).toBe(false);
+    expect(matches({ matchExpressions: [{ key: "a", operator: "DoesNotExist" }] }, {})).toBe(true);
+  });
+});
+
+describe.each(["prod", "local"])("network policies of the %s render", (stack) => {
+  let run: RunResult;
+  let policies: NetworkPolicy[];
+  let ns: string;
+  let pod: Record<string, Endpoint>;
+  beforeAll(async () => {
+    run = await renderStack(stack);
+    policies = objects(run, "NetworkPolicy") as NetworkPolicy[];
+    ns = run.outputs.namespace as string;
+    pod = {
+      coreApi: deploymentPod(run, "core-api", { http: 8080 }),
+      web: deploymentPod(run, "web", { http: 3000 }),
+      pooler: { name: "pooler", namespace: ns, labels: { "cnpg.io/poolerName": "app-db-pooler-rw", "cnpg.io/podRole": "pooler" }, ports: { pgbouncer: 5432, metrics: 9127 } },
+      primary: { name: "app-db-1", namespace: ns, labels: { "cnpg.io/cluster": "app-db", "cnpg.io/podRole": "instance", "cnpg.io/instanceRole": "primary" }, ports: { postgresql: 5432, status: 8000, metrics: 9187 } },
+      replica: { name: "app-db-2", namespace: ns, labels: { "cnpg.io/cluster": "app-db", "cnpg.io/podRole": "instance", "cnpg.io/instanceRole": "replica" }, ports: { postgresql: 5432, status: 8000, metrics: 9187 } },
+      debug: { name: "debug", namespace: ns, labels: { run: "debug" } },
+      ingress: { name: "ingress-nginx", namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } },
+      prometheus: { name: "prometheus", namespace: "monitoring", labels: { "app.kubernetes.io/name": "prometheus" } },
+      operator: { name: "cnpg-operator", namespace: "cnpg-system", labels: { "app.kubernetes.io/name": "cloudnative-pg" } },
+      dns: { name: "coredns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+      internet: { name: "internet", external: true },
+    };
+  }, 60_000);
+
+  const may = (from: string, to: string, port: number, protocol = "TCP") => allowed(policies, pod[from]!, pod[to]!, port, protocol);
+
+  it("lets the ingress controller reach the apps, and only the apps", () => {
+    expect(may("ingress", "coreApi", 8080)).toBe(true);
+    expect(may("ingress", "web", 3000)).toBe(true);
+    expect(may("ingress", "pooler", 5432)).toBe(false);
+    expect(may("ingress", "primary", 5432)).toBe(false);
+  });
+
+  it("lets web call core-api, and core-api reach PostgreSQL only through the pooler", () => {
+    expect(may("web", "coreApi", 8080)).toBe(true);
+    expect(may("coreApi", "web", 3000)).toBe(false);
+    expect(may("coreApi", "pooler", 5432)).toBe(true);
+    expect(may("coreApi", "primary", 5432)).toBe(false);
+    expect(may("web", "pooler", 5432)).toBe(false);
+    expect(may("web", "primary", 5432)).toBe(false);
+    expect(may("pooler", "primary", 5432)).toBe(true);
+  });
+
+  it("lets CloudNativePG run the cluster: operator → instances, replication, status", () => {
+    expect(may("operator", "primary", 8000)).toBe(true);
+    expect(may("replica", "primary", 5432)).toBe(true);
+    expect(may("primary", "replica", 8000)).toBe(true);
+    expect(may("primary", "coreApi", 8080)).toBe(false);
+  });
+
+  it("lets Prometheus scrape every metrics port", () => {
+    expect(may("prometheus", "coreApi", 8080)).toBe(true);
+    expect(may("prometheus", "web", 3000)).toBe(true);
+    expect(may("prometheus", "primary", 9187)).toBe(true);
+    expect(may("prometheus", "pooler", 9127)).toBe(true);
+    expect(may("prometheus", "primary", 5432)).toBe(false);
+  });
+
+  it("allows DNS from every platform pod, and nothing for a pod nobody declared", () => {
+    for (const p of ["coreApi", "web", "pooler", "primary"]) expect(may(p, "dns", 53, "UDP"), p).toBe(true);
+    expect(may("debug", "dns", 53, "UDP")).toBe(false);
+    expect(may("debug", "coreApi", 8080)).toBe(false);
+    expect(may("debug", "pooler", 5432)).toBe(false);
+    expect(may("debug", "internet", 443)).toBe(false);
+  });
+
+  it("sends backups off-site: instances reach object storage", () => {
+    if (stack === "prod") {
+      expect(may("primary", "internet", 443)).toBe(true);
+      return;
+    }
+    const store = objects(run, "Deployment").find((d) => d.metadata.labels?.["app.kubernetes.io/component"] === "object-store");
+    expect(store, "the in-cluster object store").toBeDefined();
+    const port = store!.spec.template.spec.containers[0].ports[0].containerPort as number;
+    const storePod: Endpoint = { name: "store", namespace: ns, labels: store!.spec.template.metadata.labels, ports: {} };
+    expect(allowed(policies, pod.primary!, storePod, port)).toBe(true);
+    expect(allowed(policies, pod.coreApi!, storePod, port)).toBe(false);
+    expect(allowed(policies, pod.web!, storePod, port)).toBe(false);
+  });
+});
