@@ -11,6 +11,7 @@ command -v barman-cloud-backup >/dev/null || need+=(barman-cli-cloud)
 python3 -c 'import boto3' 2>/dev/null || need+=(python3-boto3)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
+command -v openssl >/dev/null || need+=(openssl)
 
 if [ "${#need[@]}" -gt 0 ]; then
   echo "test.sh: installing ${need[*]}"
