@@ -93,6 +93,8 @@ describe("stack config: one clear line per bad value", () => {
     ["secret set in plain text", "prod", { slackWebhookUrl: "https://hooks.slack.example/T000" }, /"platform:slackWebhookUrl" is "<plain text>": must be set as a secret/],
     ["unknown key", "prod", { replicas: 3 }, /"platform:replicas" is 3: unknown key; known keys: /],
     ["unknown nested key", "prod", { postgres: { instancez: 3 } }, /"platform:postgres\.instancez" is 3: unknown key/],
+    ["unknown alert threshold key", "prod", { monitoring: { alerts: { thresholds: { "app.errorRatoi": 0.1 } } } }, /^stack "prod": config "platform:monitoring\.alerts": unknown alert threshold key app\.errorRatoi \(value 0\.1\)/],
+    ["alert threshold out of range", "prod", { monitoring: { alerts: { thresholds: { "app.errorRatio": 5 } } } }, /"platform:monitoring\.alerts": .*app\.errorRatio.*5/],
     ["missing kube context in prod", "prod", { kubernetes: {} }, /"platform:kubernetes\.context": is missing: prod never uses the ambient kubeconfig context/],
   ];
   for (const [what, stack, changes, expected, secret] of cases) {

@@ -4,6 +4,7 @@
  * Pure: the caller passes the raw config map (as `pulumi.runtime.allConfig()`
  * returns it), the secret keys and the clock, so tests call it without mocks.
  */
+import { validateAlertOptions } from "../alerts/index";
 import { PlatformConfigError } from "../components/lib/errors";
 import { ENVIRONMENTS, POLICIES, PREVIEW_STACK, PROFILES, type EnvironmentName } from "./environments";
 import { platformSettings, type PlatformSettings } from "./schema";
@@ -179,6 +180,12 @@ export function loadStackConfig(stack: string, raw: RawConfig, opts: LoadOptions
     fail(stack, "smtpPassword", undefined, "is missing: alerting.email.username is set, so the SMTP password is needed (as a secret)");
   }
   if (settings.postgres.restore) checkRestoreTarget(stack, settings, opts.now ?? new Date());
+  const alerts = settings.monitoring.alerts;
+  try {
+    validateAlertOptions({ runbookBaseUrl: alerts.runbookBaseUrl ?? "https://example.invalid/runbooks", thresholds: alerts.thresholds, durations: alerts.durations });
+  } catch (e) {
+    fail(stack, "monitoring.alerts", undefined, (e as Error).message);
+  }
 
   const namespace = settings.kubernetes.namespace ?? `${PROJECT}-${stack}`;
   if (namespace.length > 63) fail(stack, "kubernetes.namespace", namespace, "must be at most 63 characters");

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderFiles, isKubernetesObject, redact } from "../render/write";
 import { PROFILES, type EnvironmentName } from "../stacks/environments";
-import { readStackConfig, renderStack, withConfig, type RunResult } from "./harness";
+import { readStackConfig, renderStack, renderStackError, withConfig, type RunResult } from "./harness";
 import { validateObject } from "./k8s-schema";
 
 const STACKS = ["local", "dev", "staging", "prod", "pr-42"] as const;
@@ -230,5 +230,26 @@ describe("runbook links", () => {
     const alerts = rules.flatMap((r) => r.spec.groups.flatMap((g: { rules: Record<string, any>[] }) => g.rules.filter((x) => x.alert)));
     expect(alerts.length).toBeGreaterThan(25);
     for (const a of alerts) expect(a.annotations.runbook_url, a.alert).toMatch(new RegExp(`^${base.replace(/[.]/g, "\\.")}/[a-z-]+\\.md#[a-z0-9-]+$`));
+  });
+});
+
+describe("alert thresholds and windows from stack config", () => {
+  it("reach the rendered PrometheusRule (test-sized values, as the e2e alert test uses)", async () => {
+    const run = await renderStack(
+      "local",
+      withConfig(readStackConfig("local"), { monitoring: { alerts: { thresholds: { "app.errorRatio": 0.02 }, durations: { "app.errorRate.window": "10s", "app.errorRate.for": "3s" } } } }),
+    );
+    const rules = run.recorder.resources.filter((r) => isKubernetesObject(r) && r.inputs.kind === "PrometheusRule").map((r) => redact(r.inputs) as Record<string, any>);
+    const alert = rules.flatMap((r) => r.spec.groups.flatMap((g: { rules: Record<string, any>[] }) => g.rules)).find((x) => x.alert === "ApplicationHighErrorRate");
+    expect(alert).toBeDefined();
+    expect(alert!.for).toBe("3s");
+    expect(alert!.expr).toContain("[10s]");
+    expect(alert!.expr).toMatch(/> 0\.02\b/);
+  });
+
+  it("reject an unknown key in stack config with the key named", async () => {
+    const { error, registered } = await renderStackError("local", withConfig(readStackConfig("local"), { monitoring: { alerts: { thresholds: { "app.errorRatoi": 0.1 } } } }));
+    expect(error.message).toMatch(/^stack "local": config "platform:monitoring\.alerts": unknown alert threshold key app\.errorRatoi \(value 0\.1\); known threshold keys: app\.errorRatio, /);
+    expect(registered).toBe(0);
   });
 });
