@@ -5,12 +5,13 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PlatformConfigError } from "../components/lib/errors";
 import { GeneratedSecrets } from "../components/secrets";
 import { PlatformNamespace } from "../components/namespace";
 import type { StackConfig } from "./config";
 import { composeApps } from "./compose/apps";
 import { composeClusterServices } from "./compose/cluster-services";
-import { composeData } from "./compose/data";
+import { composeData, preflightData } from "./compose/data";
 import { composeMonitoring } from "./compose/monitoring";
 import type { PlatformContext, Topology } from "./compose/context";
 
@@ -55,6 +56,16 @@ export class Platform extends pulumi.ComponentResource {
   }
 }
 
+/** Runs the components' pure arg checks; their errors name the stack too. */
+export function preflight(cfg: StackConfig): void {
+  try {
+    preflightData(cfg);
+  } catch (e) {
+    if (e instanceof PlatformConfigError) throw new PlatformConfigError(`stack "${cfg.stack}": ${e.message}`);
+    throw e;
+  }
+}
+
 /** The explicit providers of a stack: never the ambient default Kubernetes context in staging/prod. */
 export function stackProviders(cfg: StackConfig): pulumi.ProviderResource[] {
   const kube = new k8s.Provider("kubernetes", {
@@ -76,6 +87,9 @@ export function stackProviders(cfg: StackConfig): pulumi.ProviderResource[] {
 }
 
 export function buildPlatform(cfg: StackConfig): PlatformOutputs {
+  // Everything that can still be wrong with config-driven component args is checked before
+  // the first resource (the providers) registers; the stack schema covers the rest.
+  preflight(cfg);
   const providers = stackProviders(cfg);
   return new Platform("platform", cfg, { providers }).outputs;
 }

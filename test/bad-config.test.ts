@@ -93,3 +93,20 @@ describe("bad config registers nothing", () => {
     });
   }
 });
+
+describe("config-driven component checks run before anything registers", () => {
+  const base = readStackConfig("prod");
+  const local = readStackConfig("local");
+  const cases: [string, string, Record<string, unknown>, RegExp][] = [
+    ["restore from a cluster that isn't this one", "prod", { postgres: { restore: { from: "other-db" } } }, /^stack "prod": PostgresCluster: restore\.from must name a generation of cluster "app-db"/],
+    ["object lock without S3", "local", { postgres: { backup: { objectLock: true } } }, /^stack "local": PostgresCluster: backup\.objectLock needs objectStore\.kind "s3"/],
+  ];
+  for (const [what, stack, changes, expected] of cases) {
+    it(what, async () => {
+      const { error, registered } = await renderStackError(stack, withConfig(stack === "local" ? local : base, changes));
+      expect(error.message).toMatch(expected);
+      expect(error.message).not.toContain("\n");
+      expect(registered).toBe(0);
+    });
+  }
+});

@@ -1,54 +1,69 @@
-import { PostgresCluster, type ObjectStoreArgs } from "../../components/postgres";
-import { RUNBOOK_BASE_URL } from "../../components/monitoring/args";
+import { MONITORING_NAMESPACE, RUNBOOK_BASE_URL } from "../../components/monitoring/args";
+import { PostgresCluster, resolvePostgresClusterArgs, type ObjectStoreArgs, type PostgresClusterArgs } from "../../components/postgres";
+import { PLATFORM_SECRETS } from "../../components/secrets/catalog";
+import type { StackConfig } from "../config";
 import type { ClusterParts, DataParts, MonitoringParts, PlatformContext } from "./context";
 
-/** The platform's PostgreSQL cluster: every `postgres.*` setting handed to the PostgresCluster component. */
-export function composeData(ctx: PlatformContext, cluster: ClusterParts, monitoring: MonitoringParts): DataParts {
-  const { cfg, secrets } = ctx;
+/**
+ * The PostgresCluster args of a stack: every `postgres.*` setting, from config
+ * alone (database owners come from the secrets catalogue). Pure, so the
+ * platform can validate them before any resource is registered.
+ */
+export function postgresClusterArgs(cfg: StackConfig, monitoringNamespace: string = MONITORING_NAMESPACE): PostgresClusterArgs {
   const s = cfg.settings;
   const pg = s.postgres;
   const objectStore: ObjectStoreArgs =
     cfg.policies.objectStore === "s3" && s.aws
       ? { kind: "s3", region: s.aws.region, oidcProviderArn: s.aws.oidcProviderArn, oidcProviderUrl: s.aws.oidcProviderUrl }
       : { kind: "in-cluster" };
-  const owner = (id: string, database: string) => {
-    const g = secrets.get(id);
-    return { name: database, owner: g.username ?? database, passwordSecret: g.secretName };
+  const owner = (secretName: string, database: string) => {
+    const spec = PLATFORM_SECRETS.find((x) => x.name === secretName)!.spec;
+    return { name: database, owner: (spec.kind === "password" ? spec.username : undefined) ?? database, passwordSecret: secretName };
   };
+  return {
+    namespace: cfg.namespace,
+    instance: cfg.stack,
+    instances: pg.instances,
+    storageSize: pg.storageSize,
+    walStorageSize: pg.walStorageSize,
+    resources: pg.resources,
+    maxConnections: pg.maxConnections,
+    archiveTimeoutSeconds: pg.archiveTimeoutSeconds,
+    superuserAccess: pg.superuserAccess,
+    antiAffinity: cfg.environment === "prod" ? "required" : "preferred",
+    databases: [owner("core-api-db", "core_api"), owner("keycloak-db", "keycloak")],
+    pooler: pg.pooler,
+    backup: pg.backup,
+    objectStore,
+    restore: pg.restore,
+    monitoring: {
+      runbookBaseUrl: s.monitoring.alerts.runbookBaseUrl ?? RUNBOOK_BASE_URL,
+      thresholds: s.monitoring.alerts.thresholds,
+      durations: s.monitoring.alerts.durations,
+      namespace: monitoringNamespace,
+    },
+    // Local and preview stacks are disposable: no retained clusters.
+    deletionProtection: cfg.environment !== "local" && cfg.environment !== "preview",
+  };
+}
+
+/** Checks the PostgreSQL args a stack's config produces; throws the component's one-line error. */
+export function preflightData(cfg: StackConfig): void {
+  resolvePostgresClusterArgs("app-db", postgresClusterArgs(cfg));
+}
+
+/** The platform's PostgreSQL cluster, from `postgresClusterArgs`. */
+export function composeData(ctx: PlatformContext, cluster: ClusterParts, monitoring: MonitoringParts): DataParts {
+  const { cfg, secrets } = ctx;
+  const pg = cfg.settings.postgres;
   const db = new PostgresCluster(
     "app-db",
-    {
-      namespace: cfg.namespace,
-      instance: cfg.stack,
-      instances: pg.instances,
-      storageSize: pg.storageSize,
-      walStorageSize: pg.walStorageSize,
-      resources: pg.resources,
-      maxConnections: pg.maxConnections,
-      archiveTimeoutSeconds: pg.archiveTimeoutSeconds,
-      superuserAccess: pg.superuserAccess,
-      antiAffinity: cfg.environment === "prod" ? "required" : "preferred",
-      databases: [owner("core-api-db", "core_api"), owner("keycloak-db", "keycloak")],
-      pooler: pg.pooler,
-      backup: pg.backup,
-      objectStore,
-      restore: pg.restore,
-      monitoring: {
-        runbookBaseUrl: s.monitoring.alerts.runbookBaseUrl ?? RUNBOOK_BASE_URL,
-        thresholds: s.monitoring.alerts.thresholds,
-        durations: s.monitoring.alerts.durations,
-        namespace: monitoring.monitoringNamespace,
-      },
-      // Local and preview stacks are disposable: no retained clusters.
-      deletionProtection: cfg.environment !== "local" && cfg.environment !== "preview",
-      operatorsReady: cluster.ready,
-      monitoringCrdsReady: monitoring.crdsReady,
-    },
+    { ...postgresClusterArgs(cfg, monitoring.monitoringNamespace), operatorsReady: cluster.ready, monitoringCrdsReady: monitoring.crdsReady },
     { parent: ctx.parent, dependsOn: [ctx.namespace.namespace, ctx.namespace.defaultDeny, secrets] },
   );
 
   const { nodes, edges } = ctx.topology;
-  const store = objectStore.kind === "s3" ? `S3 ${db.args.layout.bucket}` : `in-cluster S3 (versitygw) ${db.args.layout.bucket}`;
+  const store = db.args.objectStore.kind === "s3" ? `S3 ${db.args.layout.bucket}` : `in-cluster S3 (versitygw) ${db.args.layout.bucket}`;
   nodes.push({ id: "app-db", label: `PostgreSQL ${db.clusterName} (${pg.instances}x, CloudNativePG)` });
   nodes.push({ id: "app-db-pooler", label: `PgBouncer ${db.args.pooler.name}` });
   nodes.push({ id: "pg-backups", label: `${store} (WAL + base backups, ${db.args.layout.retentionPolicy})` });
