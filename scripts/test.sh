@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 need=()
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
 command -v barman-cloud-backup >/dev/null || need+=(barman-cli-cloud)
-python3 -c 'import boto3' 2>/dev/null || need+=(python3-boto3)
+/usr/bin/python3 -c 'import boto3' 2>/dev/null || need+=(python3-boto3)  # barman-cloud runs on Debian's python3
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
 command -v openssl >/dev/null || need+=(openssl)
