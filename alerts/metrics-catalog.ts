@@ -131,6 +131,9 @@ export const METRICS: Record<string, MetricInfo> = {
   cnpg_pgbouncer_pools_maxwait: { exporter: "CloudNativePG Pooler PgBouncer exporter (:9127 /metrics)", description: "wait of the oldest queued client, whole seconds" },
   cnpg_pgbouncer_pools_maxwait_us: { exporter: "CloudNativePG Pooler PgBouncer exporter (:9127 /metrics)", description: "microsecond part of the oldest client's wait" },
   cnpg_pgbouncer_stats_avg_query_time: { exporter: "CloudNativePG Pooler PgBouncer exporter (:9127 /metrics)", description: "average query duration per database, microseconds" },
+  cnpg_pg_stat_statements_top_calls: { exporter: "CloudNativePG instance manager, custom query pg_stat_statements_top (components/postgres/queries.ts)", description: "executions of one of the top statements by total time (datname, queryid, query)" },
+  cnpg_pg_stat_statements_top_total_exec_seconds: { exporter: "CloudNativePG instance manager, custom query pg_stat_statements_top (components/postgres/queries.ts)", description: "total execution time of one of the top statements" },
+  cnpg_pg_stat_statements_top_mean_exec_seconds: { exporter: "CloudNativePG instance manager, custom query pg_stat_statements_top (components/postgres/queries.ts)", description: "mean execution time of one of the top statements" },
 };
 
 /** Aggregation operators and keywords that look like identifiers but are not metrics. */

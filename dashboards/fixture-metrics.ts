@@ -153,6 +153,13 @@ export function fixtureExposition(t: number, now: number): string {
       add("cnpg_pg_stat_database_temp_bytes", db, 1e6 + 1e3 * t);
     }
     if (primary) {
+      // The pg_stat_statements_top custom query (components/postgres/queries.ts), primary only.
+      for (const [queryid, query, mean] of [["4211", "SELECT * FROM orders WHERE tenant_id = $1", 0.004], ["9137", "UPDATE invoices SET status = $1 WHERE id = $2", 0.35]] as const) {
+        const st = { ...inst, datname: "app", queryid, query };
+        add("cnpg_pg_stat_statements_top_calls", st, 1000 + 50 * t);
+        add("cnpg_pg_stat_statements_top_total_exec_seconds", st, 100 + 50 * mean * t);
+        add("cnpg_pg_stat_statements_top_mean_exec_seconds", st, mean);
+      }
       add("cnpg_pg_stat_archiver_seconds_since_last_archival", inst, 42);
       add("cnpg_pg_stat_archiver_archived_count", inst, 500 + Math.floor(t / 2));
       add("cnpg_pg_stat_archiver_failed_count", inst, 1);

@@ -13,10 +13,9 @@
  *   which replace the in-tree `cnpg_collector_last_available_backup_timestamp`;
  * - the Pooler's PgBouncer exporter (`cnpg_pgbouncer_*`).
  *
- * pg_stat_statements is not among CloudNativePG's default queries, so there is
- * no per-statement panel; "slow queries" are approximated by the longest open
- * transaction and PgBouncer's average query time. A custom monitoring query on
- * pg_stat_statements can add a per-statement panel later.
+ * - the PostgresCluster's custom query on pg_stat_statements
+ *   (`cnpg_pg_stat_statements_top_*`, components/postgres/queries.ts): the
+ *   slowest statements by total and mean execution time.
  *
  * `$cluster` comes from `cnpg_collector_up{cluster}`; instance pods are named
  * `<cluster>-<n>`, which is how the other series are matched to a cluster.
@@ -100,6 +99,23 @@ export function postgresDashboard(o: ResolvedDashboardOptions): Dashboard {
       title: "Backends waiting on locks", description: "Backends blocked by another backend's lock.",
       unit: "short", span: 12, min: 0,
       queries: [q(`sum by (pod) (cnpg_backends_waiting_total{${PODS}})`, "{{pod}}")],
+    }))
+
+    .withRow(row("Slow queries (pg_stat_statements)"))
+    .withPanel(timeseriesPanel({
+      title: "Statements by execution time", description: "Execution seconds per second of the top statements (pg_stat_statements): where the database's time goes.",
+      unit: "s", span: 8, min: 0,
+      queries: [q(`topk(10, sum by (datname, query) (rate(cnpg_pg_stat_statements_top_total_exec_seconds{${PODS}}[${R}])))`, "{{datname}}: {{query}}")],
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Slowest statements (mean)", description: "Mean execution time of the top statements.",
+      unit: "s", span: 8, min: 0, thresholds: steps(1, 0.2),
+      queries: [q(`topk(10, max by (datname, query) (cnpg_pg_stat_statements_top_mean_exec_seconds{${PODS}}))`, "{{datname}}: {{query}}")],
+    }))
+    .withPanel(timeseriesPanel({
+      title: "Statement calls", description: "Executions per second of the top statements.",
+      unit: "ops", span: 8, min: 0,
+      queries: [q(`topk(10, sum by (datname, query) (rate(cnpg_pg_stat_statements_top_calls{${PODS}}[${R}])))`, "{{datname}}: {{query}}")],
     }))
 
     .withRow(row("Connection pooler (PgBouncer)"))

@@ -7,6 +7,7 @@
  */
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isKubernetesObject, redact } from "../render/write";
 import { renderStack } from "./harness";
@@ -19,6 +20,7 @@ let pg: PgServer;
 let parameters: Record<string, string>;
 let hba: string[];
 let databases: { name: string; owner: string; extensions: string[] }[];
+let customQueries: Record<string, { query: string; target_databases: string[]; metrics: Record<string, { usage: string }>[] }>;
 
 beforeAll(async () => {
   const rendered = await renderStack("prod");
@@ -29,6 +31,9 @@ beforeAll(async () => {
   databases = objects
     .filter((o) => o.kind === "Database")
     .map((d) => ({ name: d.spec.name, owner: d.spec.owner, extensions: (d.spec.extensions ?? []).map((e: { name: string }) => e.name) }));
+
+  const queriesMap = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === cluster.spec.monitoring.customQueriesConfigMap[0].name)!;
+  customQueries = yaml.load(queriesMap.data[cluster.spec.monitoring.customQueriesConfigMap[0].key]) as typeof customQueries;
 
   dir = makeTempDir("pgconf");
   const ids = postgresIds();
@@ -89,6 +94,20 @@ describe("rendered PostgreSQL configuration on a real PostgreSQL 15", () => {
       for (const e of d.extensions) await pg.sql(`CREATE EXTENSION IF NOT EXISTS ${e}`, d.name);
       await pg.sql("SELECT 1", d.name);
       expect(Number(await pg.sql("SELECT count(*) FROM pg_stat_statements", d.name))).toBeGreaterThan(0);
+    }
+  });
+
+  it("runs the rendered custom monitoring queries: one row per top statement, a column per declared metric", async () => {
+    expect(Object.keys(customQueries)).toEqual(["pg_stat_statements_top"]);
+    for (const [name, q] of Object.entries(customQueries)) {
+      for (const db of q.target_databases) {
+        await pg.sql("SELECT count(*) FROM pg_class; SELECT pg_sleep(0.01)", db);
+        const out = await pg.sql(`COPY (SELECT * FROM (${q.query}) AS q) TO STDOUT WITH (FORMAT csv, HEADER true)`, db);
+        const [header, ...rows] = out.split("\n");
+        expect(header!.split(","), name).toEqual(q.metrics.map((m) => Object.keys(m)[0]));
+        expect(rows.length, `${name} in ${db}`).toBeGreaterThan(0);
+        expect(rows.length).toBeLessThanOrEqual(20);
+      }
     }
   });
 });

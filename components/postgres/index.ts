@@ -7,3 +7,4 @@ export * from "./postgres-cluster";
 export * from "./s3";
 export * from "./spec";
 export * from "./versions";
+export * from "./queries";

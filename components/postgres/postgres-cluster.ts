@@ -7,6 +7,7 @@ import { podMonitor, prometheusRule, type PodMonitorSpec, type PrometheusRuleSpe
 import { resolvePostgresClusterArgs, type PostgresClusterArgs, type ResolvedPostgresClusterArgs } from "./args";
 import { createInClusterStore, type InClusterStore, type InClusterStoreTransforms } from "./in-cluster-store";
 import { instancePodMonitorSpec, poolerPodMonitorSpec, prometheusRuleSpec } from "./monitoring";
+import { CUSTOM_QUERIES_KEY, customQueriesYaml } from "./queries";
 import { instancesPolicy, poolerPolicy } from "./network";
 import { createS3Backups, type S3Backups, type S3Transforms } from "./s3";
 import { clusterSpec, databaseSpec, objectStoreSpec, poolerSelector, poolerSpec, scheduledBackupSpec } from "./spec";
@@ -62,6 +63,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly cluster: k8s.apiextensions.CustomResource;
   public readonly pooler: k8s.apiextensions.CustomResource;
   public readonly objectStore: k8s.apiextensions.CustomResource;
+  /** ConfigMap of custom monitoring queries (pg_stat_statements top statements). */
+  public readonly monitoringQueries: k8s.core.v1.ConfigMap;
   public readonly scheduledBackup: k8s.apiextensions.CustomResource;
   public readonly databases: readonly k8s.apiextensions.CustomResource[];
   public readonly networkPolicies: readonly k8s.networking.v1.NetworkPolicy[];
@@ -103,6 +106,16 @@ export class PostgresCluster extends pulumi.ComponentResource {
       crOpts(storeDeps),
     );
 
+    // Slowest statements from pg_stat_statements, exported by the instance manager (see queries.ts).
+    this.monitoringQueries = new k8s.core.v1.ConfigMap(
+      `${name}-monitoring-queries`,
+      {
+        metadata: { name: `${a.baseName}-monitoring`, namespace: ns, labels: { ...labels, "cnpg.io/reload": "" } },
+        data: { [CUSTOM_QUERIES_KEY]: customQueriesYaml(a.databases[0]!.name) },
+      },
+      { parent: this, dependsOn: childDependsOn(opts?.dependsOn) },
+    );
+
     const clusterArgs: CR = {
       apiVersion: "postgresql.cnpg.io/v1",
       kind: "Cluster",
@@ -116,10 +129,10 @@ export class PostgresCluster extends pulumi.ComponentResource {
           "pulumi.com/timeoutSeconds": a.restore ? "21600" : "1800",
         },
       },
-      spec: clusterSpec(a, labels, roleArn),
+      spec: { ...clusterSpec(a, labels, roleArn), monitoring: { customQueriesConfigMap: [{ name: `${a.baseName}-monitoring`, key: CUSTOM_QUERIES_KEY }] } },
     };
     this.cluster = new k8s.apiextensions.CustomResource(`${name}-cluster`, apply(t.cluster, clusterArgs), {
-      ...crOpts([this.objectStore]),
+      ...crOpts([this.objectStore, this.monitoringQueries]),
       // A restore creates a new Cluster; the old one keeps running until it is retired by hand.
       retainOnDelete: a.deletionProtection,
       // Bootstrap only matters at creation: dropping restore.targetTime afterwards changes nothing.
