@@ -4,8 +4,10 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../render/stack-file";
+import { ROOT, readStackConfig } from "../render/stack-file";
+import { loadStackConfig } from "../stacks/config";
 import { mockRuntime, settle } from "./harness";
 import { run } from "./procs";
 
@@ -36,6 +38,22 @@ describe("README example", () => {
       expect((rec.kind("Deployment")[0]!.inputs.metadata as { namespace: string }).namespace).toBe("shop-prod");
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("README everyday changes", () => {
+  it("each stack-config snippet is valid on prod and takes effect", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const section = /### Everyday changes, as stack config\n([\s\S]*?)\n\n[^|]/.exec(readme)![1]!;
+    const rows = [...section.matchAll(/`(platform:[a-zA-Z]+): (\{.*?\})`/g)];
+    expect(rows.length).toBe(6);
+    const base = readStackConfig("prod");
+    for (const [, key, flow] of rows) {
+      const value = yaml.load(flow!) as Record<string, unknown>;
+      const cfg = loadStackConfig("prod", { values: { ...base.values, [key!]: JSON.stringify(value) }, secretKeys: base.secretKeys }, { now: new Date("2026-11-22T00:00:00Z") });
+      const settingsKey = key!.slice("platform:".length) as keyof typeof cfg.settings;
+      expect(cfg.settings[settingsKey], key).toMatchObject(value);
     }
   });
 });
