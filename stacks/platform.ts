@@ -31,7 +31,7 @@ export class Platform extends pulumi.ComponentResource {
     super("platform:index:Platform", name, {}, opts);
     const s = cfg.settings;
     const topology: Topology = { nodes: [], edges: [] };
-    const ns = new PlatformNamespace("namespace", { name: cfg.namespace, instance: cfg.stack }, { parent: this });
+    const ns = new PlatformNamespace("namespace", { name: cfg.namespace, instance: cfg.stack, podSecurity: s.kubernetes.podSecurity }, { parent: this });
     topology.nodes.push({ id: "namespace", label: `Namespace ${cfg.namespace}` });
     const secrets = new GeneratedSecrets(
       "secrets",

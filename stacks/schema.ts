@@ -75,6 +75,8 @@ export const platformSettings = z.strictObject({
     context: z.string().min(1).optional(),
     kubeconfig: z.string().min(1).optional(),
     namespace: k8sName.optional(),
+    /** Pod Security Admission level of the stack's namespace. @default "restricted" */
+    podSecurity: z.enum(["restricted", "baseline"]).optional(),
   }),
   aws: z
     .strictObject({

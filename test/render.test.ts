@@ -253,3 +253,12 @@ describe("alert thresholds and windows from stack config", () => {
     expect(registered).toBe(0);
   });
 });
+
+describe("pod security", () => {
+  it("is restricted by default and can be relaxed to baseline per stack", async () => {
+    const ns = (run: RunResult) => redact(run.recorder.kind("Namespace").find((r) => (r.inputs.metadata as { name: string }).name === "platform-prod")!.inputs) as Record<string, any>;
+    expect(ns(runs.get("prod")!).metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    const relaxed = await renderStack("prod", withConfig(readStackConfig("prod"), { kubernetes: { context: "arn:aws:eks:eu-west-1:333333333333:cluster/platform-prod", podSecurity: "baseline" } }));
+    expect(ns(relaxed).metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+  });
+});
