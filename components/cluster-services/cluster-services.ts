@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { invalidArg } from "../lib/errors";
 import { BARMAN_CLOUD_CHART, CERT_MANAGER_CHART, CLUSTER_ISSUERS, CNPG_CHART, ACME_SERVERS, type ClusterIssuerName, type PinnedChart } from "./versions";
+import { pinnedReleaseArgs } from "../lib/helm";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
 export interface ClusterServicesArgs {
@@ -92,18 +93,8 @@ export class ClusterServices extends pulumi.ComponentResource {
     const a = resolveClusterServicesArgs(args);
     this.args = a;
     const t = args.transform ?? {};
-    const release = (c: PinnedChart, releaseName: string, namespace: string, values: Record<string, unknown>): k8s.helm.v3.ReleaseArgs => ({
-      name: releaseName,
-      namespace,
-      createNamespace: true,
-      chart: c.chart,
-      version: c.version,
-      repositoryOpts: { repo: c.repo },
-      atomic: true,
-      cleanupOnFail: true,
-      timeout: a.timeoutSeconds,
-      values,
-    });
+    const release = (c: PinnedChart, releaseName: string, namespace: string, values: Record<string, unknown>): k8s.helm.v3.ReleaseArgs =>
+      pinnedReleaseArgs(c, { name: releaseName, namespace, createNamespace: true, timeoutSeconds: a.timeoutSeconds, values });
 
     this.certManager = new k8s.helm.v3.Release(
       `${name}-cert-manager`,

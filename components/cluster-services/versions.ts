@@ -2,10 +2,10 @@
  * Pinned Helm charts of the cluster-wide services. Bump deliberately, one at a
  * time, and read the upstream upgrade notes first (CRDs are upgraded with the chart).
  */
-export interface PinnedChart {
-  readonly chart: string;
-  readonly version: string;
-  readonly repo: string;
+import type { HelmChart } from "../lib/helm";
+
+/** A pinned chart of a cluster-wide service. */
+export interface PinnedChart extends HelmChart {
   /** What the chart installs, for the record. */
   readonly appVersion: string;
 }

@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./quantities";
 export * from "./deps";
 export * from "./transform";
+export * from "./helm";

@@ -8,6 +8,7 @@ import { GRAFANA_ADMIN_SECRET, resolveMonitoringArgs, type MonitoringArgs, type 
 import { prometheusRule } from "./monitors";
 import { ruleObjects } from "./rules";
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, kubePrometheusStackValues, operatorCrdsValues } from "./values";
+import { pinnedReleaseArgs } from "../lib/helm";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
 export interface MonitoringTransforms {
@@ -79,19 +80,7 @@ export class Monitoring extends pulumi.ComponentResource {
     this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, apply(t?.namespace, nsArgs), { parent: this, dependsOn: deps() });
 
     const crds = r.charts.operatorCrds;
-    const crdsArgs: k8s.helm.v3.ReleaseArgs = {
-      name: "prometheus-operator-crds",
-      namespace: ns,
-      createNamespace: false,
-      chart: crds.chart,
-      version: crds.version,
-      repositoryOpts: { repo: crds.repo },
-      atomic: true,
-      cleanupOnFail: true,
-      timeout: 300,
-      maxHistory: 10,
-      values: operatorCrdsValues(),
-    };
+    const crdsArgs = pinnedReleaseArgs(crds, { name: "prometheus-operator-crds", namespace: ns, createNamespace: false, timeoutSeconds: 300, maxHistory: 10, values: operatorCrdsValues() });
     // Uninstalling CRDs deletes every ServiceMonitor and PrometheusRule in the cluster: never on `pulumi destroy`.
     this.crdsRelease = new k8s.helm.v3.Release(`${name}-crds`, apply(t?.crdsRelease, crdsArgs), { parent: this, dependsOn: deps(this.namespace), retainOnDelete: true });
     this.crdsReady = [this.crdsRelease];
@@ -131,20 +120,15 @@ export class Monitoring extends pulumi.ComponentResource {
 
     this.alertmanagerConfig = buildAlertmanagerConfig(r.alertmanager.routing);
     const kps = r.charts.kubePrometheusStack;
-    const releaseArgs: k8s.helm.v3.ReleaseArgs = {
+    const releaseArgs = pinnedReleaseArgs(kps, {
       name: "kube-prometheus-stack",
       namespace: ns,
       createNamespace: false,
-      chart: kps.chart,
-      version: kps.version,
-      repositoryOpts: { repo: kps.repo },
-      atomic: true,
-      cleanupOnFail: true,
       skipCrds: true,
-      timeout: r.timeoutSeconds,
+      timeoutSeconds: r.timeoutSeconds,
       maxHistory: 10,
       values: apply(t?.values, kubePrometheusStackValues(r)),
-    };
+    });
     this.release = new k8s.helm.v3.Release(`${name}-kube-prometheus-stack`, apply(t?.release, releaseArgs), {
       parent: this,
       dependsOn: deps(this.namespace, this.crdsRelease, ...secrets),

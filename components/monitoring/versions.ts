@@ -4,12 +4,10 @@
  * `KUBE_PROMETHEUS_STACK` ships (its Chart.yaml `appVersion`), and the CRDs are
  * upgraded first (see docs/monitoring.md, "Upgrading").
  */
+import type { HelmChart } from "../lib/helm";
 
-/** A Helm chart pinned to one version of one repository. */
-export interface PinnedChart {
-  readonly chart: string;
-  readonly version: string;
-  readonly repo: string;
+/** A pinned chart of the prometheus-operator family. */
+export interface PinnedChart extends HelmChart {
   /** The prometheus-operator release the chart carries (its `appVersion`). */
   readonly operatorVersion: string;
 }

@@ -1,0 +1,41 @@
+import type * as k8s from "@pulumi/kubernetes";
+
+/** A Helm chart pinned to one version of one repository. */
+export interface HelmChart {
+  readonly chart: string;
+  /** An exact version, never a range. */
+  readonly version: string;
+  readonly repo: string;
+}
+
+export interface PinnedReleaseOptions {
+  /** The release's name (explicit, so the render and `pulumi up` agree). */
+  readonly name: string;
+  readonly namespace: string;
+  readonly createNamespace: boolean;
+  readonly timeoutSeconds: number;
+  readonly values: Record<string, unknown>;
+  readonly skipCrds?: boolean;
+  readonly maxHistory?: number;
+}
+
+/**
+ * The args of a Helm release of a pinned chart: explicit name and namespace,
+ * atomic with cleanup on failure, so a failed upgrade rolls back whole.
+ */
+export function pinnedReleaseArgs(c: HelmChart, o: PinnedReleaseOptions): k8s.helm.v3.ReleaseArgs {
+  return {
+    name: o.name,
+    namespace: o.namespace,
+    createNamespace: o.createNamespace,
+    chart: c.chart,
+    version: c.version,
+    repositoryOpts: { repo: c.repo },
+    atomic: true,
+    cleanupOnFail: true,
+    ...(o.skipCrds !== undefined ? { skipCrds: o.skipCrds } : {}),
+    timeout: o.timeoutSeconds,
+    ...(o.maxHistory !== undefined ? { maxHistory: o.maxHistory } : {}),
+    values: o.values,
+  };
+}
