@@ -6,6 +6,7 @@
  */
 import { validateAlertOptions } from "../alerts/index";
 import { PlatformConfigError } from "../components/lib/errors";
+import { restoreTargetProblem } from "../components/postgres/restore-window";
 import { ENVIRONMENTS, POLICIES, PREVIEW_STACK, PROFILES, type EnvironmentName } from "./environments";
 import { platformSettings, type PlatformSettings } from "./schema";
 
@@ -194,18 +195,10 @@ export function loadStackConfig(stack: string, raw: RawConfig, opts: LoadOptions
 
 /** A restore target must lie inside the backup retention window and not in the future. */
 function checkRestoreTarget(stack: string, settings: PlatformSettings, now: Date): void {
-  const restore = settings.postgres.restore!;
-  if (restore.targetTime === undefined) return;
-  const t = restore.targetTime;
-  const parsed = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(t) ? new Date(t) : new Date(NaN);
-  if (Number.isNaN(parsed.getTime())) {
-    fail(stack, "postgres.restore.targetTime", t, 'must be an RFC 3339 time with a zone, e.g. "2026-11-20T14:30:00Z"');
-  }
-  const days = settings.postgres.backup.retentionDays;
-  const oldest = new Date(now.getTime() - days * 86_400_000);
-  const window = `${oldest.toISOString()} .. ${now.toISOString()} (postgres.backup.retentionDays = ${days})`;
-  if (parsed.getTime() > now.getTime()) fail(stack, "postgres.restore.targetTime", t, `is in the future; the restorable window is ${window}`);
-  if (parsed.getTime() < oldest.getTime()) fail(stack, "postgres.restore.targetTime", t, `is older than the retention window ${window}`);
+  const t = settings.postgres.restore!.targetTime;
+  if (t === undefined) return;
+  const problem = restoreTargetProblem(t, settings.postgres.backup.retentionDays, now, "postgres.backup.retentionDays");
+  if (problem) fail(stack, "postgres.restore.targetTime", t, problem);
 }
 
 /** The running program's raw config and which keys are secret, as the Pulumi engine passed them. */

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { invalidArg } from "../lib/errors";
 import { isByteQuantity, isCpuQuantity } from "../lib/quantities";
 import { BACKUP_COMPRESSIONS, resolveBackupLayout, validateBucketName, type BackupCompression, type BackupLayout } from "./backup-layout";
+import { restoreTargetProblem } from "./restore-window";
 import { OBJECT_STORE_IMAGE, POSTGRES_IMAGE } from "./versions";
 
 /** A logical database and its owner role (CNPG managed role + `Database` CR). */
@@ -196,7 +197,6 @@ export interface ResolvedPostgresClusterArgs {
 const C = "PostgresCluster";
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PG_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 const IN_CLUSTER_PORT = 7070;
 
 /** Deterministic S3 bucket name: stack plus a hash of stack, region and the account in the OIDC ARN (no API call). */
@@ -284,7 +284,10 @@ export function resolvePostgresClusterArgs(name: string, a: PostgresClusterArgs,
     if (!Number.isInteger(generation) || generation <= fromGen || generation > 999) {
       invalidArg(C, "restore.generation", generation, `must be an integer between ${fromGen + 1} and 999 (greater than the generation of restore.from "${r.from}")`);
     }
-    if (r.targetTime !== undefined) checkTarget(r.targetTime, b.retentionDays ?? 30, now);
+    if (r.targetTime !== undefined) {
+      const problem = restoreTargetProblem(r.targetTime, b.retentionDays ?? 30, now, "backup.retentionDays");
+      if (problem) invalidArg(C, "restore.targetTime", r.targetTime, problem);
+    }
     restore = { from: r.from, targetTime: r.targetTime, sourceServerName: r.from };
   }
 
@@ -347,12 +350,3 @@ export function resolvePostgresClusterArgs(name: string, a: PostgresClusterArgs,
 export const OBJECT_STORE_PORT = IN_CLUSTER_PORT;
 export const DEFAULT_OBJECT_STORE_IMAGE = OBJECT_STORE_IMAGE;
 
-/** The component-level guard on a restore target (the stack config checks the same before anything registers). */
-function checkTarget(t: string, retentionDays: number, now: Date): void {
-  const parsed = RFC3339.test(t) ? new Date(t) : new Date(NaN);
-  if (Number.isNaN(parsed.getTime())) invalidArg(C, "restore.targetTime", t, 'must be an RFC 3339 time with a zone, e.g. "2026-11-20T14:30:00Z"');
-  const oldest = new Date(now.getTime() - retentionDays * 86_400_000);
-  const window = `${oldest.toISOString()} .. ${now.toISOString()} (backup.retentionDays = ${retentionDays})`;
-  if (parsed.getTime() > now.getTime()) invalidArg(C, "restore.targetTime", t, `is in the future; the restorable window is ${window}`);
-  if (parsed.getTime() < oldest.getTime()) invalidArg(C, "restore.targetTime", t, `is older than the retention window ${window}`);
-}

@@ -8,3 +8,4 @@ export * from "./s3";
 export * from "./spec";
 export * from "./versions";
 export * from "./queries";
+export * from "./restore-window";
