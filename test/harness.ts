@@ -9,6 +9,7 @@
  */
 import { installMocks, resolve, settle, type ResourceRecorder } from "../render/mocks";
 import { readStackConfig, runProgram, type RunResult, type StackFileConfig } from "../render/run";
+import { isKubernetesObject, redact } from "../render/write";
 import { PROJECT } from "../stacks/config";
 
 export { resolve, settle, readStackConfig };
@@ -46,4 +47,11 @@ export function withConfig(base: StackFileConfig, changes: Record<string, unknow
     else values[key] = typeof v === "string" ? v : JSON.stringify(v);
   }
   return { values, secretKeys: secretKeys.filter((k) => k in values) };
+}
+
+/** The Kubernetes objects of a run as the render writes them (secrets redacted), optionally of one kind. */
+export function renderedObjects(run: RunResult, kind?: string): Record<string, any>[] {
+  return run.recorder.resources
+    .filter((r) => isKubernetesObject(r) && (kind === undefined || r.inputs.kind === kind))
+    .map((r) => redact(r.inputs) as Record<string, any>);
 }

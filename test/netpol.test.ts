@@ -4,13 +4,10 @@
  * template labels; CloudNativePG's pods carry the labels the operator sets.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { isKubernetesObject, redact } from "../render/write";
-import { renderStack, type RunResult } from "./harness";
+import { renderedObjects, renderStack, type RunResult } from "./harness";
 import { allowed, matches, type Endpoint, type NetworkPolicy } from "./netpol";
 
-function objects(run: RunResult, kind: string): Record<string, any>[] {
-  return run.recorder.resources.filter((r) => isKubernetesObject(r) && r.inputs.kind === kind).map((r) => redact(r.inputs) as Record<string, any>);
-}
+const objects = renderedObjects;
 
 function deploymentPod(run: RunResult, name: string, ports: Record<string, number>): Endpoint {
   const d = objects(run, "Deployment").find((x) => x.metadata.name === name);

@@ -9,8 +9,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isKubernetesObject, redact } from "../render/write";
-import { renderStack } from "./harness";
+import { renderedObjects, renderStack } from "./harness";
 import { chownTree, postgresIds } from "./pitr/exec";
 import { PgServer } from "./pitr/pg";
 import { freePort, makeTempDir, removeDir, run } from "./procs";
@@ -24,7 +23,7 @@ let customQueries: Record<string, { query: string; target_databases: string[]; m
 
 beforeAll(async () => {
   const rendered = await renderStack("prod");
-  const objects = rendered.recorder.resources.filter(isKubernetesObject).map((r) => redact(r.inputs) as Record<string, any>);
+  const objects = renderedObjects(rendered);
   const cluster = objects.find((o) => o.kind === "Cluster" && o.metadata.name === "app-db")!;
   parameters = cluster.spec.postgresql.parameters;
   hba = cluster.spec.postgresql.pg_hba;

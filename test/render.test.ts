@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderFiles, isKubernetesObject, redact } from "../render/write";
 import { PROFILES, type EnvironmentName } from "../stacks/environments";
-import { readStackConfig, renderStack, renderStackError, withConfig, type RunResult } from "./harness";
+import { readStackConfig, renderedObjects, renderStack, renderStackError, withConfig, type RunResult } from "./harness";
 import { validateObject } from "./k8s-schema";
 
 const STACKS = ["local", "dev", "staging", "prod", "pr-42"] as const;
@@ -226,7 +226,7 @@ describe("runbook links", () => {
   it("every alert of every PrometheusRule links the stack's runbook base URL", async () => {
     const base = "https://git.example.com/acme/platform/-/blob/main/docs/runbooks";
     const run = await renderStack("prod", withConfig(readStackConfig("prod"), { monitoring: { alerts: { runbookBaseUrl: base } } }));
-    const rules = run.recorder.resources.filter((r) => isKubernetesObject(r) && r.inputs.kind === "PrometheusRule").map((r) => redact(r.inputs) as Record<string, any>);
+    const rules = renderedObjects(run, "PrometheusRule");
     const alerts = rules.flatMap((r) => r.spec.groups.flatMap((g: { rules: Record<string, any>[] }) => g.rules.filter((x) => x.alert)));
     expect(alerts.length).toBeGreaterThan(25);
     for (const a of alerts) expect(a.annotations.runbook_url, a.alert).toMatch(new RegExp(`^${base.replace(/[.]/g, "\\.")}/[a-z-]+\\.md#[a-z0-9-]+$`));
@@ -239,7 +239,7 @@ describe("alert thresholds and windows from stack config", () => {
       "local",
       withConfig(readStackConfig("local"), { monitoring: { alerts: { thresholds: { "app.errorRatio": 0.02 }, durations: { "app.errorRate.window": "10s", "app.errorRate.for": "3s" } } } }),
     );
-    const rules = run.recorder.resources.filter((r) => isKubernetesObject(r) && r.inputs.kind === "PrometheusRule").map((r) => redact(r.inputs) as Record<string, any>);
+    const rules = renderedObjects(run, "PrometheusRule");
     const alert = rules.flatMap((r) => r.spec.groups.flatMap((g: { rules: Record<string, any>[] }) => g.rules)).find((x) => x.alert === "ApplicationHighErrorRate");
     expect(alert).toBeDefined();
     expect(alert!.for).toBe("3s");

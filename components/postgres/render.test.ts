@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { componentOf, isKubernetesObject, redact } from "../../render/write";
-import { readStackConfig, renderStack, renderStackError, withConfig, type RunResult } from "../../test/harness";
+import { readStackConfig, renderedObjects, renderStack, renderStackError, withConfig, type RunResult } from "../../test/harness";
 import { validateObject } from "../../test/k8s-schema";
 import { checkObjectStore } from "./objectstore-schema";
 
@@ -12,7 +12,7 @@ type Any = Record<string, any>;
 const MINE = new Set(["app-db", "cluster-services"]);
 
 function objects(run: RunResult, kind: string): Any[] {
-  return run.recorder.resources.filter((r) => isKubernetesObject(r) && r.inputs.kind === kind).map((r) => redact(r.inputs) as Any);
+  return renderedObjects(run, kind) as Any[];
 }
 
 /** Every Kubernetes object of this component's kinds validates (ObjectStore by its own structural check). */

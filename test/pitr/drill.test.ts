@@ -6,8 +6,7 @@
  * not restated here. See drill.ts for the steps.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { isKubernetesObject, redact } from "../../render/write";
-import { readStackConfig, renderStack, withConfig, type RunResult } from "../harness";
+import { readStackConfig, renderedObjects, renderStack, withConfig, type RunResult } from "../harness";
 import { runPitrDrill, type DrillReport } from "./drill";
 
 /** The rendered objects the drill must agree with. */
@@ -22,9 +21,9 @@ interface Rendered {
 }
 
 function objectOf(run: RunResult, kind: string, name: string): Record<string, any> {
-  const r = run.recorder.resources.find((x) => isKubernetesObject(x) && x.inputs.kind === kind && (x.inputs.metadata as { name: string }).name === name);
-  if (!r) throw new Error(`render of ${run.stack} has no ${kind} ${name}`);
-  return redact(r.inputs) as Record<string, any>;
+  const o = renderedObjects(run, kind).find((x) => x.metadata.name === name);
+  if (!o) throw new Error(`render of ${run.stack} has no ${kind} ${name}`);
+  return o;
 }
 
 async function renderedLayout(): Promise<Rendered> {
