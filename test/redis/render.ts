@@ -67,29 +67,35 @@ export interface HostOverrides {
  * rendered files with exactly those substitutions.
  */
 export function podFiles(r: RenderedRedis, host: HostOverrides): RedisFiles {
-  const args: RedisArgs = { ...redisArgs(r.cfg, r.passwords), port: host.port, ...(host.sentinelPort ? { sentinelPort: host.sentinelPort } : {}) };
-  const files = redisFiles(resolveRedisArgs("redis", args), r.passwords, host.paths);
+  return podFilesFor(redisArgs(r.cfg, r.passwords), { config: r.config, secret: r.secret }, r.passwords, host);
+}
+
+/** `podFiles` for any program: the args it gave the Redis component, and what it rendered. */
+export function podFilesFor(stackArgs: RedisArgs, rendered: RedisFiles, passwords: RedisPasswords, host: HostOverrides): RedisFiles {
+  const original = resolveRedisArgs("redis", stackArgs);
+  const args: RedisArgs = { ...stackArgs, port: host.port, ...(host.sentinelPort ? { sentinelPort: host.sentinelPort } : {}) };
+  const files = redisFiles(resolveRedisArgs("redis", args), passwords, host.paths);
   const substitute = (text: string) => {
     let t = text;
     for (const k of Object.keys(POD_PATHS) as (keyof RedisPaths)[]) t = t.split(POD_PATHS[k]).join(host.paths[k]);
-    t = t.replace(new RegExp(`\\b${r.resolved.port}\\b`, "g"), String(host.port));
-    if (host.sentinelPort) t = t.replace(new RegExp(`\\b${r.resolved.sentinelPort}\\b`, "g"), String(host.sentinelPort));
+    t = t.replace(new RegExp(`\\b${original.port}\\b`, "g"), String(host.port));
+    if (host.sentinelPort) t = t.replace(new RegExp(`\\b${original.sentinelPort}\\b`, "g"), String(host.sentinelPort));
     return t;
   };
   // Plain checks (no vitest here: the bench runs this too).
-  const same = (what: string, rendered: Readonly<Record<string, string>>, booted: Readonly<Record<string, string>>) => {
-    if (Object.keys(booted).sort().join() !== Object.keys(rendered).sort().join()) throw new Error(`${what}: booted files ${Object.keys(booted)} differ from rendered ${Object.keys(rendered)}`);
-    for (const [name, text] of Object.entries(rendered)) {
-      const want = substitute(text);
-      if (booted[name] !== want) {
-        const lines = want.split("\n");
+  const same = (what: string, want: Readonly<Record<string, string>>, booted: Readonly<Record<string, string>>) => {
+    if (Object.keys(booted).sort().join() !== Object.keys(want).sort().join()) throw new Error(`${what}: booted files ${Object.keys(booted)} differ from rendered ${Object.keys(want)}`);
+    for (const [name, text] of Object.entries(want)) {
+      const expected = substitute(text);
+      if (booted[name] !== expected) {
+        const lines = expected.split("\n");
         const got = (booted[name] ?? "").split("\n");
         const i = lines.findIndex((l, k) => l !== got[k]);
         throw new Error(`${what} ${name}: booted file is not the rendered one with this host's ports and paths; first difference at line ${i + 1}: rendered ${JSON.stringify(lines[i])}, booted ${JSON.stringify(got[i])}`);
       }
     }
   };
-  same("ConfigMap", r.config, files.config);
-  same("Secret", r.secret, files.secret);
+  same("ConfigMap", rendered.config, files.config);
+  same("Secret", rendered.secret, files.secret);
   return files;
 }
