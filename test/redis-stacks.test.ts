@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig, renderedObjects, renderStack, renderStackError, withConfig, type RunResult } from "./harness";
+import { validateObject } from "./k8s-schema";
 import { allowed, type Endpoint, type NetworkPolicy } from "./netpol";
 
 const ELASTICACHE = {
@@ -79,6 +80,18 @@ describe("prod: the Sentinel HA shape", () => {
     const maps = renderedObjects(prod, "ConfigMap").filter((c) => Object.keys(c.data ?? {}).includes("platform-redis.json"));
     expect(maps).toHaveLength(1);
   });
+});
+
+describe("prod with TLS", () => {
+  it("a schema-valid cert-manager Certificate covering the pods and Services, waiting for cert-manager", async () => {
+    const run = await renderStack("prod", withConfig(readStackConfig("prod"), { redis: { tls: { issuer: "platform-ca", kind: "ClusterIssuer" } } }));
+    const cert = named(run, "Certificate", "redis-tls");
+    expect(await validateObject(cert)).toEqual({ status: "valid" });
+    expect(cert.spec.dnsNames).toEqual(expect.arrayContaining(["*.redis-headless.platform-prod.svc.cluster.local", "*.redis-sentinel-headless.platform-prod.svc.cluster.local"]));
+    const certManager = run.recorder.byType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "cert-manager")!;
+    expect(run.recorder.resources.find((r) => r.name === "redis-certificate")!.dependencies).toContain(certManager.urn);
+    expect(named(run, "ConfigMap", "redis-config").data["redis.conf"]).toContain("tls-port 6379");
+  }, 60_000);
 });
 
 describe("prod with ElastiCache chosen", () => {

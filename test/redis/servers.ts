@@ -119,7 +119,7 @@ export function cli(env: NodeJS.ProcessEnv, host: string, port: number, user: st
 export async function startAndWait(
   cmd: string,
   args: readonly string[],
-  opts: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string; address: string; port: number; user: string; password: string; timeoutMs?: number },
+  opts: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string; address: string; port: number; user: string; password: string; timeoutMs?: number; cliArgs?: readonly string[] },
 ): Promise<Daemon> {
   const d = startDaemon(cmd, args, { env: opts.env, logFile: opts.logFile, cwd: opts.cwd });
   try {
@@ -127,7 +127,7 @@ export async function startAndWait(
       `${cmd} on ${opts.address}:${opts.port} (log ${opts.logFile})`,
       () => {
         if (d.proc.exitCode !== null) throw new Error(`exited ${d.proc.exitCode}`);
-        return cli(opts.env, opts.address, opts.port, opts.user, opts.password, ["PING"]).stdout.trim() === "PONG";
+        return cli(opts.env, opts.address, opts.port, opts.user, opts.password, [...(opts.cliArgs ?? []), "PING"]).stdout.trim() === "PONG";
       },
       opts.timeoutMs ?? 15_000,
       100,

@@ -6,11 +6,11 @@
  * at maxmemory the eviction policy of each use holds (stack config
  * `redis.resources.limits.memory` / `redis.use` change the render).
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Daemon } from "../procs";
-import { makeTempDir, removeDir } from "../procs";
+import { makeTempDir, removeDir, run } from "../procs";
 import { cli, ioredis, loopbackNetwork, makePod, nssEnv, REDIS, requireRedisPrograms, startAndWait, writeFiles, writeHosts, type Pod } from "./servers";
 import { podFiles, renderedRedis, type RenderedRedis } from "./render";
 
@@ -36,7 +36,7 @@ interface Booted {
 
 let seq = 0;
 /** Renders the local stack (with stack-config changes) and boots its redis.conf as the pod would. */
-async function boot(changes: Record<string, unknown> = {}): Promise<Booted> {
+async function boot(changes: Record<string, unknown> = {}, beforeStart?: (pod: Pod) => readonly string[]): Promise<Booted> {
   const r = await renderedRedis("local", changes);
   const net = loopbackNetwork(1);
   const port = await net.port();
@@ -45,6 +45,7 @@ async function boot(changes: Record<string, unknown> = {}): Promise<Booted> {
   writeFiles(pod.paths.config, files.config);
   writeFiles(pod.paths.secret, files.secret);
   const env = nssEnv(writeHosts(pod.root, [pod]));
+  const cliArgs = beforeStart?.(pod) ?? [];
   // The container's args: `redis-server /etc/redis/conf/redis.conf`. `--bind` stands in for the pod's own network namespace.
   const start = async () => {
     const d = await startAndWait(REDIS.server, [join(pod.paths.config, "redis.conf"), "--bind", pod.address], {
@@ -54,6 +55,7 @@ async function boot(changes: Record<string, unknown> = {}): Promise<Booted> {
       port,
       user: r.usernames.admin,
       password: r.passwords.admin,
+      cliArgs,
     });
     daemons.push(d);
     return d;
@@ -167,6 +169,38 @@ async function fill(b: Booted, valueBytes: number, count: number): Promise<{ ok:
 }
 
 const info = (b: Booted, field: string) => Number(new RegExp(`^${field}:(\\d+)`, "m").exec(as(b, "admin", "INFO", "all"))?.[1]);
+
+describe("TLS (stack config redis.tls: the rendered tls-port, certificate paths and tls-replication)", () => {
+  it("serves only TLS: a client verifying the CA gets in as the app user, plain TCP and an unknown CA do not", async () => {
+    let ca = "";
+    const b = await boot({ redis: { tls: { issuer: "platform-ca", kind: "ClusterIssuer" } } }, (pod) => {
+      // What cert-manager puts in the Secret mounted at /etc/redis/tls: tls.crt, tls.key, ca.crt.
+      const t = pod.paths.tls;
+      const ssl = (...args: string[]) => {
+        const r = run("openssl", args, { cwd: t });
+        if (r.code !== 0) throw new Error(`openssl ${args.join(" ")}: ${r.stderr}`);
+      };
+      ssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=test-ca");
+      ssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "tls.key", "-out", "tls.csr", "-subj", `/CN=${pod.host}`);
+      writeFileSync(join(t, "san.ext"), `subjectAltName=DNS:${pod.host},DNS:localhost,IP:${pod.address}\n`);
+      ssl("x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tls.crt", "-days", "1", "-extfile", "san.ext");
+      ca = join(t, "ca.crt");
+      return ["--tls", "--cacert", ca];
+    });
+    const conf = b.r.config["redis.conf"]!;
+    expect(conf).toContain("port 0\ntls-port 6379\ntls-cert-file /etc/redis/tls/tls.crt");
+    const tls = (who: "app" | "admin", cacert: string, ...args: string[]) => {
+      const out = cli(b.env, b.pod.address, b.port, b.r.usernames[who], b.r.passwords[who], ["--tls", "--cacert", cacert, ...args]);
+      return (out.stdout + out.stderr).trim();
+    };
+    expect(tls("app", ca, "PING")).toBe("PONG");
+    expect(tls("admin", ca, "CONFIG", "GET", "tls-replication")).toBe("tls-replication\nyes");
+    expect(as(b, "app", "PING")).not.toBe("PONG");
+    const other = join(b.pod.root, "other-ca.crt");
+    run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", join(b.pod.root, "other.key"), "-out", other, "-days", "1", "-subj", "/CN=other"]);
+    expect(tls("app", other, "PING")).toMatch(/certificate verify failed|SSL|TLS/i);
+  }, 60_000);
+});
 
 describe("eviction at maxmemory (64Mi limit: maxmemory = 70% = 44.8 MiB)", () => {
   it("sessions (noeviction): writes beyond maxmemory are refused with OOM, nothing written before is lost", async () => {
