@@ -56,9 +56,14 @@ describe("Sentinel failover (prod render: primary, 2 replicas, 3 Sentinels on 12
     expect(r.sentinelsSeeOldPrimaryAsReplica).toBe(true);
   });
 
+  it("a Sentinel restarted after the failover monitors the new primary and is the same voter to its peers", () => {
+    expect(r.restartedSentinel).toEqual({ sameId: true, monitors: r.primaryAfter, peersKnown: [2, 2] });
+  });
+
   it("a primary cut off from its replicas refuses writes after min-replicas-max-lag (the split-brain limit)", () => {
     expect(r.isolatedPrimaryError).toMatch(/^NOREPLICAS Not enough good replicas to write/);
     expect(r.isolatedAfterMs).toBeGreaterThanOrEqual((r.maxLagSeconds - 1) * 1000);
-    expect(r.isolatedAfterMs).toBeLessThanOrEqual((r.maxLagSeconds + 3) * 1000);
+    // Upper bound generous for a loaded machine (each poll spawns redis-cli).
+    expect(r.isolatedAfterMs).toBeLessThanOrEqual((r.maxLagSeconds + 8) * 1000);
   });
 });

@@ -62,6 +62,8 @@ export interface FailoverReport {
   readonly oldPrimary: { readonly role: string; readonly masterHost: string; readonly linkUp: boolean; readonly hasPostFailoverWrite: boolean };
   /** Whether every Sentinel lists the old primary as a healthy replica. */
   readonly sentinelsSeeOldPrimaryAsReplica: boolean;
+  /** A Sentinel restarted after the failover: whether it kept its id, which pod it monitors, how many other Sentinels each peer knows. */
+  readonly restartedSentinel: { readonly sameId: boolean; readonly monitors: string; readonly peersKnown: readonly number[] };
   /** Error of a write to the primary once both replicas were gone for longer than min-replicas-max-lag (undefined: not checked). */
   readonly isolatedPrimaryError?: string;
   readonly isolatedAfterMs?: number;
@@ -158,6 +160,7 @@ export async function runFailover(o: FailoverOptions = {}): Promise<FailoverRepo
     for (const n of sentinels) {
       const sub = ioredis({ host: n.pod.address, port: sentinelPort, username: r.usernames.app, password: r.passwords.app }, addressOf);
       clients.push(sub);
+      sub.on("error", () => undefined);
       await sub.connect();
       sub.on("pmessage", (_pattern: string, channel: string, message: string) => {
         if (killedAt > 0 && !events.some((e) => e.event === channel)) events.push({ event: channel, message, at: Date.now() - killedAt });
@@ -289,6 +292,25 @@ export async function runFailover(o: FailoverOptions = {}): Promise<FailoverRepo
     };
     log(`old primary ${p0.pod.name} rejoined as ${oldPrimary.role} of ${podOf(oldPrimary.masterHost)}`);
 
+    // A Sentinel restarted after the failover: start.sh points its monitor at the current primary (its
+    // rendered file names redis-0), and its id comes from its pod name, so its peers see the same voter.
+    const s0 = sentinels[0]!;
+    const idBefore = admin(s0, "SENTINEL", "MYID");
+    await s0.daemon!.stop(2000);
+    await start(s0);
+    await waitFor(
+      "the restarted Sentinel to rejoin its peers",
+      () => sentinelMaster(s0)["num-other-sentinels"] === "2" && sentinels.slice(1).every((n) => sentinelMaster(n)["num-other-sentinels"] === "2" && !/s_down/.test(admin(n, "SENTINEL", "SENTINELS", s.masterName))),
+      30_000,
+      250,
+    );
+    const restartedSentinel = {
+      sameId: admin(s0, "SENTINEL", "MYID") === idBefore,
+      monitors: podOf(admin(s0, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", s.masterName).split("\n")[0]!),
+      peersKnown: sentinels.slice(1).map((n) => Number(sentinelMaster(n)["num-other-sentinels"])),
+    };
+    log(`restarted ${s0.pod.name}: same id ${restartedSentinel.sameId}, monitors ${restartedSentinel.monitors}, peers know ${restartedSentinel.peersKnown.join("/")} other Sentinels`);
+
     let isolatedPrimaryError: string | undefined;
     let isolatedAfterMs: number | undefined;
     if (o.checkIsolatedPrimary ?? true) {
@@ -326,6 +348,7 @@ export async function runFailover(o: FailoverOptions = {}): Promise<FailoverRepo
       clientRole,
       oldPrimary: { ...oldPrimary, masterHost: podOf(oldPrimary.masterHost) },
       sentinelsSeeOldPrimaryAsReplica: seen,
+      restartedSentinel,
       isolatedPrimaryError,
       isolatedAfterMs,
       maxLagSeconds: a.minReplicasMaxLagSeconds,
