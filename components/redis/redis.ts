@@ -82,7 +82,10 @@ export class Redis extends pulumi.ComponentResource {
     const child = (...own: (pulumi.Resource | undefined)[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: childDependsOn(opts?.dependsOn, ...own) });
     const names = configNames(a);
 
-    // The non-secret shape of every file (passwords as placeholders) decides when pods roll.
+    // The non-secret shape of every file (passwords as placeholders) decides when pods roll. A password
+    // rotation (GeneratedSecrets `rotation`) changes only the Secret: until the platform's rotation stamp
+    // (a pod-template annotation that follows a secret's rotation) is applied here, roll the StatefulSets
+    // by hand, or run `ACL LOAD` as admin once the mounted Secret has updated.
     const shape = redisFiles(a, { app: "<app>", admin: "<admin>" });
     const hash = configHash({ ...shape.config, ...shape.secret });
 
