@@ -11,7 +11,8 @@ import { fromRecorded, type StackResource } from "./resources";
 
 /** Every committed stack file's stack, plus one preview stack. */
 export function stackNames(): string[] {
-  const files = readdirSync(join(ROOT, "stacks")).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f));
+  // Preview stacks' files are the Automation API's (gitignored): not committed stacks.
+  const files = readdirSync(join(ROOT, "stacks")).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f) && !/^Pulumi\.(pr|preview)-/.test(f));
   return [...files.map((f) => f.slice("Pulumi.".length, -".yaml".length)).sort(), "pr-42"];
 }
 
