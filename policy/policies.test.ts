@@ -20,31 +20,18 @@ const packConfig = (env: string) => JSON.parse(readFileSync(join(CONFIG_DIR, `${
  *   issue 7 item 4: actuator and metrics endpoints reachable through the public route;
  *   issue 8 item 6: Grafana on a public ingress.
  */
+const exposed = (ns: string, grafana: boolean): RegExp[] => [
+  new RegExp(`^no-public-admin-routes: Ingress ${ns}/core-api .*/actuator`),
+  new RegExp(`^no-public-admin-routes: Ingress ${ns}/web .*/api/metrics`),
+  ...(grafana ? [/^no-public-admin-routes: Helm release kube-prometheus-stack \(grafana\.ingress\)/] : []),
+];
 const KNOWN: Record<string, RegExp[]> = {
-  local: [
-    /^no-public-admin-routes: Ingress platform-local\/core-api .*\/actuator/,
-    /^no-public-admin-routes: Ingress platform-local\/web .*\/api\/metrics/,
-    /^no-public-admin-routes: Helm release kube-prometheus-stack \(grafana\.ingress\)/,
-  ],
-  dev: [
-    /^no-public-admin-routes: Ingress platform-dev\/core-api .*\/actuator/,
-    /^no-public-admin-routes: Ingress platform-dev\/web .*\/api\/metrics/,
-    /^no-public-admin-routes: Helm release kube-prometheus-stack \(grafana\.ingress\)/,
-  ],
-  staging: [
-    /^no-public-admin-routes: Ingress platform-staging\/core-api .*\/actuator/,
-    /^no-public-admin-routes: Ingress platform-staging\/web .*\/api\/metrics/,
-    /^no-public-admin-routes: Helm release kube-prometheus-stack \(grafana\.ingress\)/,
-  ],
-  prod: [
-    /^no-public-admin-routes: Ingress platform-prod\/core-api .*\/actuator/,
-    /^no-public-admin-routes: Ingress platform-prod\/web .*\/api\/metrics/,
-    /^no-public-admin-routes: Helm release kube-prometheus-stack \(grafana\.ingress\)/,
-  ],
-  "pr-42": [
-    /^no-public-admin-routes: Ingress platform-pr-42\/core-api .*\/actuator/,
-    /^no-public-admin-routes: Ingress platform-pr-42\/web .*\/api\/metrics/,
-  ],
+  local: exposed("platform-local", true),
+  dev: exposed("platform-dev", true),
+  staging: exposed("platform-staging", true),
+  prod: exposed("platform-prod", true),
+  // A preview stack attaches to the cluster's monitoring: no Grafana of its own.
+  "pr-42": exposed("platform-pr-42", false),
 };
 
 const renders = new Map<string, StackRender>();
