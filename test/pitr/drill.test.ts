@@ -64,7 +64,7 @@ describe("PITR drill (real PostgreSQL 15, barman-cloud, s3rver)", () => {
       log: (line) => console.log(`[pitr] ${line}`),
     });
     console.log(`[pitr] timings (s): ${Object.entries(r.timings).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(", ")}`);
-  }, 180_000);
+  }, 420_000);
 
   it("uses the rendered layout: the ObjectStore's path, compression and retention, the Cluster's server names", () => {
     expect(rendered.compression.data).toBe(rendered.compression.wal);
