@@ -78,6 +78,7 @@ function exporter(a: ResolvedRedisArgs, port: number): Container {
       ...tlsEnv,
     ],
     ports: [{ name: "metrics", containerPort: EXPORTER_PORT, protocol: "TCP" }],
+    readinessProbe: { httpGet: { path: "/health", port: "metrics" }, periodSeconds: 10, timeoutSeconds: 3 },
     livenessProbe: { httpGet: { path: "/health", port: "metrics" }, periodSeconds: 20, timeoutSeconds: 3 },
     resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } },
     securityContext: restricted(EXPORTER_UID),
