@@ -14,6 +14,7 @@ import { KUBERNETES_SPEC, kubernetesRuleGroups } from "./kubernetes";
 import { MONITORING_SPEC, monitoringRuleGroups } from "./monitoring";
 import { checkKnownKeys, checkRunbookBaseUrl, resolveDomain, type DomainSpec } from "./options";
 import { POSTGRES_SPEC, postgresAlertGroups } from "./postgres";
+import { REDIS_SPEC, redisAlertGroups } from "./redis";
 import { SLO_SPEC } from "./slo";
 import { isAlertRule, type AlertOptions, type Rule, type RuleGroup } from "./types";
 
@@ -24,6 +25,7 @@ export { KUBERNETES_SPEC, kubernetesRuleGroups } from "./kubernetes";
 export { CERTIFICATES_SPEC, certificateRuleGroups } from "./certificates";
 export { MONITORING_SPEC, monitoringRuleGroups } from "./monitoring";
 export { POSTGRES_SPEC, postgresAlertGroups } from "./postgres";
+export { REDIS_SPEC, redisAlertGroups } from "./redis";
 export {
   SLO_SPEC,
   SLO_DEFAULTS,
@@ -55,6 +57,7 @@ export const ALERT_DOMAINS = {
   monitoring: MONITORING_SPEC,
   postgres: POSTGRES_SPEC,
   slo: SLO_SPEC,
+  redis: REDIS_SPEC,
 } as const;
 
 type AnySpec = DomainSpec<string, string, string>;
@@ -124,6 +127,12 @@ export function platformRuleGroups(opts: AlertOptions): RuleGroup[] {
 export function postgresRuleGroups(opts: AlertOptions): RuleGroup[] {
   validateAlertOptions(opts);
   return postgresAlertGroups(opts);
+}
+
+/** Redis / Valkey rules (redis_exporter on the data pods and Sentinels). */
+export function redisRuleGroups(opts: AlertOptions): RuleGroup[] {
+  validateAlertOptions(opts);
+  return redisAlertGroups(opts);
 }
 
 function sortedRecord(r: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {

@@ -21,6 +21,8 @@ const CERT_MANAGER = "cert-manager controller";
 const CNPG = "CloudNativePG instance manager (:9187 /metrics)";
 const BARMAN = "Barman Cloud plugin via the CloudNativePG instance manager (:9187 /metrics)";
 const RECORDING = "recording rule";
+const REDIS = "redis_exporter sidecar (:9121 /metrics) of a Redis / Valkey data pod";
+const SENTINEL = "redis_exporter sidecar (:9121 /metrics) of a Redis Sentinel pod";
 
 export const METRICS: Record<string, MetricInfo> = {
   // Prometheus itself
@@ -69,6 +71,20 @@ export const METRICS: Record<string, MetricInfo> = {
   barman_cloud_cloudnative_pg_io_last_available_backup_timestamp: { exporter: BARMAN, description: "newest successful base backup (Unix seconds, 0 before the first)" },
   barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp: { exporter: BARMAN, description: "newest failed backup (Unix seconds)" },
 
+  // redis_exporter (components/redis)
+  redis_up: { exporter: REDIS, description: "1 when the exporter reached its Redis server (or Sentinel) at the last scrape" },
+  redis_instance_info: { exporter: REDIS, description: "1 per server, with role (master|slave), maxmemory_policy, redis_version, redis_mode" },
+  redis_memory_used_bytes: { exporter: REDIS, description: "used_memory: bytes allocated by Redis" },
+  redis_memory_max_bytes: { exporter: REDIS, description: "maxmemory (0 = no limit)" },
+  redis_evicted_keys_total: { exporter: REDIS, description: "keys evicted at maxmemory (counter)" },
+  redis_rejected_connections_total: { exporter: REDIS, description: "connections refused because maxclients was reached (counter)" },
+  redis_master_link_up: { exporter: REDIS, description: "1 when a replica's link to its primary is up (replicas only; master_host, master_port)" },
+  redis_rdb_last_bgsave_status: { exporter: REDIS, description: "1 when the last RDB snapshot succeeded" },
+  redis_aof_last_write_status: { exporter: REDIS, description: "1 when the last AOF write succeeded" },
+  redis_aof_last_bgrewrite_status: { exporter: REDIS, description: "1 when the last AOF rewrite succeeded" },
+  redis_sentinel_master_status: { exporter: SENTINEL, description: "1 when the Sentinel sees the primary ok (master_name, master_address, master_status)" },
+  redis_sentinel_master_ckquorum_status: { exporter: SENTINEL, description: "1 when SENTINEL CKQUORUM succeeds (master_name, message)" },
+
   // Recording rules (alerts/slo.ts)
   "slo:error_ratio:rate5m": { exporter: RECORDING, description: "SLO error ratio over 5m by namespace, service, slo" },
   "slo:error_ratio:rate30m": { exporter: RECORDING, description: "SLO error ratio over 30m" },
@@ -79,6 +95,23 @@ export const METRICS: Record<string, MetricInfo> = {
   "slo:error_ratio:rate3d": { exporter: RECORDING, description: "SLO error ratio over 3d" },
 
   // Dashboard-only metrics: append below.
+  redis_commands_processed_total: { exporter: REDIS, description: "commands processed (counter)" },
+  redis_keyspace_hits_total: { exporter: REDIS, description: "successful key lookups (counter)" },
+  redis_keyspace_misses_total: { exporter: REDIS, description: "failed key lookups (counter)" },
+  redis_connected_clients: { exporter: REDIS, description: "client connections" },
+  redis_blocked_clients: { exporter: REDIS, description: "clients blocked in BLPOP, XREAD BLOCK, WAIT..." },
+  redis_connected_slaves: { exporter: REDIS, description: "replicas connected to a primary" },
+  redis_connected_slave_lag_seconds: { exporter: REDIS, description: "seconds since each replica's last acknowledgement, on the primary (slave_ip, slave_port)" },
+  redis_rdb_last_save_timestamp_seconds: { exporter: REDIS, description: "time of the last successful RDB snapshot (Unix seconds)" },
+  redis_db_keys: { exporter: REDIS, description: "keys per database (db)" },
+  redis_expired_keys_total: { exporter: REDIS, description: "keys removed on expiry (counter)" },
+  redis_net_input_bytes_total: { exporter: REDIS, description: "bytes received from clients and replicas (counter)" },
+  redis_net_output_bytes_total: { exporter: REDIS, description: "bytes sent to clients and replicas (counter)" },
+  redis_mem_fragmentation_ratio: { exporter: REDIS, description: "used_memory_rss / used_memory" },
+  redis_commands_duration_seconds_total: { exporter: REDIS, description: "time spent per command (cmd; counter)" },
+  redis_commands_total: { exporter: REDIS, description: "calls per command (cmd; counter)" },
+  redis_sentinel_master_ok_sentinels: { exporter: SENTINEL, description: "Sentinels (this one included) not in s_down/o_down for the primary" },
+  redis_sentinel_master_ok_slaves: { exporter: SENTINEL, description: "replicas of the primary not in s_down/o_down" },
   ALERTS: { exporter: PROMETHEUS, description: "one series per pending or firing alert (alertname, alertstate, severity)" },
   process_cpu_usage: { exporter: MICROMETER, description: "recent CPU usage of the JVM process (0..1 of the CPUs it sees)" },
   process_uptime_seconds: { exporter: MICROMETER, description: "uptime of the JVM" },

@@ -18,6 +18,7 @@ import {
   monitoringRuleGroups,
   platformRuleGroups,
   postgresRuleGroups,
+  redisRuleGroups,
   toRuleFileYaml,
   type AlertOptions,
   type RuleGroup,
@@ -26,6 +27,7 @@ import { jvmCases } from "./jvm.cases";
 import { kubernetesCases } from "./kubernetes.cases";
 import { monitoringCases } from "./monitoring.cases";
 import { postgresCases } from "./postgres.cases";
+import { redisCases } from "./redis.cases";
 import { promtool, uncoveredAlerts, unitTestGroups, writeUnitTestFiles, type DomainCases } from "./promtool-harness";
 
 const OPTS: AlertOptions = { runbookBaseUrl: "https://runbooks.example.com/platform" };
@@ -37,6 +39,7 @@ const DOMAINS: readonly { name: string; groups: (o: AlertOptions) => RuleGroup[]
   { name: "certificates", groups: certificateRuleGroups, cases: certificateCases },
   { name: "monitoring", groups: monitoringRuleGroups, cases: monitoringCases, alwaysFiring: ["Watchdog"] },
   { name: "postgres", groups: postgresRuleGroups, cases: postgresCases },
+  { name: "redis", groups: redisRuleGroups, cases: redisCases },
 ];
 
 /** Every key overridden, as a stack might: the files must still load. */
@@ -71,7 +74,7 @@ describe("promtool check rules", () => {
   it("accepts every rule file rendered with defaults and with overrides", () => {
     const files: string[] = [];
     for (const [label, opts] of [["defaults", OPTS], ["overrides", OVERRIDES]] as const) {
-      for (const [name, groups] of [["platform", platformRuleGroups(opts)], ["postgres", postgresRuleGroups(opts)]] as const) {
+      for (const [name, groups] of [["platform", platformRuleGroups(opts)], ["postgres", postgresRuleGroups(opts)], ["redis", redisRuleGroups(opts)]] as const) {
         const file = join(dir, `${name}-${label}.rules.yml`);
         writeFileSync(file, toRuleFileYaml(groups));
         files.push(file);

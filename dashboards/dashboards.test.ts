@@ -5,6 +5,7 @@ import {
   type DashboardJson,
   platformDashboards,
   postgresDashboards,
+  redisDashboards,
   resolveDashboardOptions,
   stableJson,
   substituteGrafanaVariables,
@@ -15,7 +16,7 @@ import { dashboardPanels, GRAFANA_BUILTINS, grafanaVariables, variableQueryExpr 
 import { durationSeconds } from "./options";
 import { formatNumber, leMatcher } from "./promql";
 
-const all = (): DashboardJson[] => [...platformDashboards(), ...postgresDashboards()];
+const all = (): DashboardJson[] => [...platformDashboards(), ...postgresDashboards(), ...redisDashboards()];
 
 // The uids are a public contract (URLs, links, bookmarks): this list changes only on purpose.
 const EXPECTED = {
@@ -24,6 +25,7 @@ const EXPECTED = {
   "platform-jvm": "jvm",
   "platform-kubernetes": "kubernetes",
   "platform-postgres": "postgres",
+  "platform-redis": "redis",
 } as const;
 
 interface Panel {
@@ -175,6 +177,7 @@ describe("options", () => {
       replicationLagSeconds: DEFAULT_THRESHOLDS["pg.replicationLagSeconds"],
       backupMaxAgeSeconds: durationSeconds("x", DEFAULT_DURATIONS["pg.backup.maxAge"]!),
       walArchiveMaxAgeSeconds: durationSeconds("x", DEFAULT_DURATIONS["pg.walArchive.maxAge"]!),
+      redisMemoryRatio: DEFAULT_THRESHOLDS["redis.memoryRatio"],
     });
     // The REQUIREMENTS.md figures, as the alerts resolve them today.
     expect([o.errorRatioCritical, o.p95WarningSeconds, o.memoryLimitRatio, o.volumeUsageRatio, o.readLatency.thresholdSeconds, o.writeLatency.thresholdSeconds]).toEqual([0.05, 1, 0.85, 0.8, 0.2, 0.5]);

@@ -25,6 +25,8 @@ export const FIXTURE = {
   tenant: "acme",
   uri: "/api/v1/orders",
   cluster: "pg-main",
+  redisService: "redis-headless",
+  sentinelService: "redis-sentinel-headless",
 } as const;
 
 /** The exposition at `t` seconds after the fixture started, with `now` as Unix time in seconds. */
@@ -184,5 +186,41 @@ export function fixtureExposition(t: number, now: number): string {
     add("cnpg_pgbouncer_pools_maxwait_us", p, 250000);
     add("cnpg_pgbouncer_stats_avg_query_time", { ...pooler, database }, 1500);
   }
+
+  // redis_exporter sidecars behind the Redis component's headless Services (a primary, a replica, a Sentinel).
+  for (const [i, role] of [[0, "master"], [1, "slave"]] as const) {
+    const r = { namespace: ns, service: FIXTURE.redisService, pod: `redis-${i}` };
+    add("redis_up", r, 1);
+    add("redis_instance_info", { ...r, role, maxmemory_policy: "noeviction", redis_version: "8.10.1", redis_mode: "standalone" }, 1);
+    add("redis_memory_used_bytes", r, 300e6);
+    add("redis_memory_max_bytes", r, 1.5e9);
+    add("redis_mem_fragmentation_ratio", r, 1.1);
+    add("redis_db_keys", { ...r, db: "db0" }, 12000);
+    add("redis_evicted_keys_total", r, 5 + t);
+    add("redis_expired_keys_total", r, 100 + 3 * t);
+    add("redis_keyspace_hits_total", r, 1000 + 90 * t);
+    add("redis_keyspace_misses_total", r, 100 + 10 * t);
+    add("redis_commands_processed_total", r, 5000 + 200 * t);
+    add("redis_commands_total", { ...r, cmd: "get" }, 3000 + 100 * t);
+    add("redis_commands_duration_seconds_total", { ...r, cmd: "get" }, 1 + 0.001 * t);
+    add("redis_connected_clients", r, 12);
+    add("redis_blocked_clients", r, 1);
+    add("redis_rejected_connections_total", r, 2 + t);
+    add("redis_net_input_bytes_total", r, 1e6 + 5e4 * t);
+    add("redis_net_output_bytes_total", r, 2e6 + 9e4 * t);
+    add("redis_connected_slaves", r, role === "master" ? 1 : 0);
+    if (role === "master") add("redis_connected_slave_lag_seconds", { ...r, slave_ip: "redis-1.redis-headless", slave_port: "6379", slave_state: "online" }, 0);
+    else add("redis_master_link_up", { ...r, master_host: "redis-0.redis-headless", master_port: "6379" }, 1);
+    add("redis_rdb_last_save_timestamp_seconds", r, now - 600);
+    add("redis_rdb_last_bgsave_status", r, 1);
+    add("redis_aof_last_write_status", r, 1);
+    add("redis_aof_last_bgrewrite_status", r, 1);
+  }
+  const sentinel = { namespace: ns, service: FIXTURE.sentinelService, pod: "redis-sentinel-0", master_name: "mymaster" };
+  add("redis_up", { namespace: ns, service: FIXTURE.sentinelService, pod: "redis-sentinel-0" }, 1);
+  add("redis_sentinel_master_status", { ...sentinel, master_address: "redis-0.redis-headless:6379", master_status: "ok" }, 1);
+  add("redis_sentinel_master_ckquorum_status", { ...sentinel, message: "OK 3 usable Sentinels" }, 1);
+  add("redis_sentinel_master_ok_sentinels", { ...sentinel, master_address: "redis-0.redis-headless:6379" }, 3);
+  add("redis_sentinel_master_ok_slaves", { ...sentinel, master_address: "redis-0.redis-headless:6379" }, 2);
   return `${out.join("\n")}\n`;
 }

@@ -14,12 +14,14 @@ import { kubernetesDashboard } from "./kubernetes";
 import { type DashboardOptions, resolveDashboardOptions } from "./options";
 import { overviewDashboard } from "./overview";
 import { postgresDashboard } from "./postgres";
+import { redisDashboard } from "./redis";
 
 export { API_DASHBOARD_UID } from "./api";
 export { JVM_DASHBOARD_UID } from "./jvm";
 export { KUBERNETES_DASHBOARD_UID } from "./kubernetes";
 export { OVERVIEW_DASHBOARD_UID } from "./overview";
 export { POSTGRES_DASHBOARD_UID } from "./postgres";
+export { REDIS_DASHBOARD_UID } from "./redis";
 export { type DashboardOptions, type LatencyTarget, resolveDashboardOptions, type ResolvedDashboardOptions } from "./options";
 export { dashboardQueries, type DashboardQuery, substituteGrafanaVariables } from "./inspect";
 
@@ -59,6 +61,11 @@ export function platformDashboards(opts: Readonly<DashboardOptions> = {}): Dashb
 /** The CloudNativePG dashboard; separate so a stack without PostgreSQL can leave it out. */
 export function postgresDashboards(opts: Readonly<DashboardOptions> = {}): DashboardJson[] {
   return [postgresDashboard(resolveDashboardOptions(opts))].map(toJson);
+}
+
+/** The Redis dashboard; separate so a stack without an in-cluster Redis can leave it out. */
+export function redisDashboards(opts: Readonly<DashboardOptions> = {}): DashboardJson[] {
+  return [redisDashboard(resolveDashboardOptions(opts))].map(toJson);
 }
 
 /** ConfigMap `data` for one dashboard: `{ "<uid>.json": <stable JSON> }`. */

@@ -70,6 +70,8 @@ export interface ResolvedDashboardOptions {
   readonly backupMaxAgeSeconds: number;
   /** `pg.walArchive.maxAge`, in seconds. */
   readonly walArchiveMaxAgeSeconds: number;
+  /** `redis.memoryRatio`. */
+  readonly redisMemoryRatio: number;
 }
 
 const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
@@ -125,5 +127,6 @@ export function resolveDashboardOptions(opts: Readonly<DashboardOptions> = {}): 
     replicationLagSeconds: th("pg.replicationLagSeconds", positive),
     backupMaxAgeSeconds: du("pg.backup.maxAge"),
     walArchiveMaxAgeSeconds: du("pg.walArchive.maxAge"),
+    redisMemoryRatio: th("redis.memoryRatio", ratio),
   });
 }

@@ -12,6 +12,9 @@ command -v barman-cloud-backup >/dev/null || need+=(barman-cli-cloud)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
 command -v openssl >/dev/null || need+=(openssl)
+[ -x /usr/bin/redis-server ] || need+=(redis-server)
+[ -x /usr/bin/redis-sentinel ] || need+=(redis-sentinel)
+[ -e /usr/lib/x86_64-linux-gnu/libnss_wrapper.so ] || need+=(libnss-wrapper)  # pod DNS names -> loopback addresses in the Redis tests
 
 if [ "${#need[@]}" -gt 0 ]; then
   echo "test.sh: installing ${need[*]}"

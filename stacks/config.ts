@@ -172,6 +172,9 @@ export function loadStackConfig(stack: string, raw: RawConfig, opts: LoadOptions
   if (policies.objectStore === "s3" && !settings.aws) {
     fail(stack, "aws", undefined, `is missing: ${environment} keeps backups in S3 and needs aws.region, aws.oidcProviderArn and aws.oidcProviderUrl`);
   }
+  if (settings.redis.provider === "elasticache" && !settings.aws) {
+    fail(stack, "redis.provider", "elasticache", "needs platform:aws (the replication group runs in the stack's AWS account); use in-cluster where there is no AWS account");
+  }
   if (policies.requireAlertReceivers) {
     for (const key of ["pagerdutyRoutingKey", "slackWebhookUrl"] as const) {
       if (secrets[key] === undefined) fail(stack, key, undefined, `is missing: ${environment} pages on-call; set it with pulumi config set --secret ${PROJECT}:${key} <value>`);

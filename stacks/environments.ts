@@ -46,6 +46,16 @@ const local: Profile = {
     alerts: { thresholds: {}, durations: {} },
   },
   alerting: {},
+  redis: {
+    provider: "in-cluster",
+    flavor: "redis",
+    mode: "standalone",
+    replicas: 1,
+    use: "sessions",
+    storageSize: "1Gi",
+    resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+    sentinel: { replicas: 3, downAfterMilliseconds: 10_000, failoverTimeoutMilliseconds: 180_000 },
+  },
 };
 
 const preview: Profile = {
@@ -54,6 +64,7 @@ const preview: Profile = {
   clusterServices: false,
   ingress: { ...local.ingress, clusterIssuer: "letsencrypt-staging" },
   postgres: { ...local.postgres, storageSize: "1Gi", backup: { ...local.postgres.backup, retentionDays: 3 } },
+  redis: { ...local.redis, storageSize: "512Mi" },
 };
 
 const dev: Profile = {
@@ -67,6 +78,7 @@ const dev: Profile = {
   },
   postgres: { ...local.postgres, storageSize: "10Gi", walStorageSize: "2Gi", backup: { ...local.postgres.backup, retentionDays: 14 } },
   monitoring: { ...local.monitoring, prometheus: { ...local.monitoring.prometheus, retention: "7d", storageSize: "20Gi" }, grafana: { persistence: true, storageSize: "2Gi" } },
+  redis: { ...local.redis, storageSize: "2Gi" },
 };
 
 const bigApp = {
@@ -85,6 +97,8 @@ const staging: Profile = {
   },
   postgres: { ...dev.postgres, instances: 2, storageSize: "50Gi", walStorageSize: "10Gi", backup: { ...dev.postgres.backup, retentionDays: 30 } },
   monitoring: { ...dev.monitoring, prometheus: { ...dev.monitoring.prometheus, retention: "15d", storageSize: "50Gi" } },
+  // Production-shaped: a primary, two replicas and three Sentinels.
+  redis: { ...dev.redis, mode: "sentinel", replicas: 3, storageSize: "4Gi", resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "512Mi" } } },
 };
 
 const prod: Profile = {
@@ -110,6 +124,11 @@ const prod: Profile = {
     prometheus: { replicas: 2, retention: "30d", storageSize: "200Gi", resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } } },
     alertmanager: { replicas: 2 },
     grafana: { persistence: true, storageSize: "10Gi" },
+  },
+  redis: {
+    ...staging.redis,
+    storageSize: "10Gi",
+    resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
   },
 };
 

@@ -13,6 +13,7 @@ import { composeApps } from "./compose/apps";
 import { composeClusterServices } from "./compose/cluster-services";
 import { composeData, preflightData } from "./compose/data";
 import { composeMonitoring } from "./compose/monitoring";
+import { composeRedis, preflightRedis } from "./compose/redis";
 import type { PlatformContext, Topology } from "./compose/context";
 
 export interface PlatformOutputs {
@@ -44,7 +45,8 @@ export class Platform extends pulumi.ComponentResource {
     const cluster = composeClusterServices(ctx);
     const monitoring = composeMonitoring(ctx, cluster);
     const data = composeData(ctx, cluster, monitoring);
-    const apps = composeApps(ctx, data, monitoring);
+    const redis = composeRedis(ctx, cluster, monitoring);
+    const apps = composeApps(ctx, { ...data, redis: redis.connection, ready: [...data.ready, ...redis.ready] }, monitoring);
 
     this.outputs = {
       namespace: cfg.namespace,
@@ -60,6 +62,7 @@ export class Platform extends pulumi.ComponentResource {
 export function preflight(cfg: StackConfig): void {
   try {
     preflightData(cfg);
+    preflightRedis(cfg);
   } catch (e) {
     if (e instanceof PlatformConfigError) throw new PlatformConfigError(`stack "${cfg.stack}": ${e.message}`);
     throw e;

@@ -66,6 +66,53 @@ export const workloadSettings = z
 
 const imageRef = z.string().regex(/^[a-z0-9]+([._\-/:a-z0-9]*)(@sha256:[a-f0-9]{64})?$/i, { message: "must be an OCI image reference" });
 
+const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: 'must be an IPv4 CIDR such as "10.0.0.0/16"' });
+
+/** Redis: in the cluster (standalone or Sentinel HA) or, on AWS, an ElastiCache replication group. */
+export const redisSettings = z
+  .strictObject({
+    provider: z.enum(["in-cluster", "elasticache"]),
+    flavor: z.enum(["redis", "valkey"]),
+    mode: z.enum(["standalone", "sentinel"]),
+    replicas: z.number().int().min(1).max(9),
+    use: z.enum(["cache", "sessions"]),
+    storageSize: bytes,
+    resources,
+    sentinel: z.strictObject({
+      replicas: z.number().int().min(3).max(9),
+      quorum: z.number().int().min(1).max(9).optional(),
+      downAfterMilliseconds: z.number().int().min(500).max(600_000),
+      failoverTimeoutMilliseconds: z.number().int().min(1000).max(3_600_000),
+    }),
+    tls: z.strictObject({ issuer: z.string().min(1), kind: z.enum(["Issuer", "ClusterIssuer"]) }).optional(),
+    elasticache: z
+      .strictObject({
+        engine: z.enum(["valkey", "redis"]),
+        engineVersion: z.string().regex(/^[0-9]+\.[0-9]+$/, { message: 'must be a major.minor version such as "8.0"' }),
+        nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { message: 'must be an ElastiCache node type such as "cache.r7g.large"' }),
+        replicas: z.number().int().min(1).max(5),
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: 'must be a VPC id such as "vpc-0abc1234"' }),
+        subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: 'must be subnet ids such as "subnet-0abc1234"' })).min(2, { message: "must list subnets in at least two availability zones (Multi-AZ)" }),
+        allowedCidrs: z.array(cidr).min(1),
+        snapshotRetentionDays: z.number().int().min(0).max(35),
+      })
+      .optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.mode === "standalone" && r.replicas !== 1) ctx.addIssue({ code: "custom", path: ["replicas"], message: 'must be 1 with mode "standalone" (use mode "sentinel" for replicas)' });
+    if (r.mode === "sentinel" && r.replicas < 2) ctx.addIssue({ code: "custom", path: ["replicas"], message: 'must be at least 2 with mode "sentinel" (a primary and a replica to fail over to)' });
+    if (r.sentinel.replicas % 2 === 0) ctx.addIssue({ code: "custom", path: ["sentinel", "replicas"], message: "must be odd, so a majority of Sentinels can authorise a failover" });
+    if (r.sentinel.quorum !== undefined && r.sentinel.quorum > r.sentinel.replicas) {
+      ctx.addIssue({ code: "custom", path: ["sentinel", "quorum"], message: `must be <= sentinel.replicas (${r.sentinel.replicas})` });
+    }
+    if (r.sentinel.failoverTimeoutMilliseconds < r.sentinel.downAfterMilliseconds) {
+      ctx.addIssue({ code: "custom", path: ["sentinel", "failoverTimeoutMilliseconds"], message: `must be >= sentinel.downAfterMilliseconds (${r.sentinel.downAfterMilliseconds})` });
+    }
+    if (r.provider === "elasticache" && r.elasticache === undefined) {
+      ctx.addIssue({ code: "custom", path: ["elasticache"], message: 'is missing: provider "elasticache" needs engine, engineVersion, nodeType, replicas, vpcId, subnetIds, allowedCidrs and snapshotRetentionDays' });
+    }
+  });
+
 export const platformSettings = z.strictObject({
   environment: z.enum(["local", "preview", "dev", "staging", "prod"]),
   /** Whether this stack installs the cluster-wide services (operators, monitoring) or uses the cluster's. */
@@ -157,6 +204,7 @@ export const platformSettings = z.strictObject({
       )
       .optional(),
   }),
+  redis: redisSettings,
   secrets: z.strictObject({
     /** Bump a secret's value to regenerate exactly that secret. */
     rotation: z.record(z.string(), z.union([z.number().int().min(0), z.string().min(1)])),

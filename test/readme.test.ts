@@ -47,7 +47,7 @@ describe("README everyday changes", () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     const section = /### Everyday changes, as stack config\n([\s\S]*?)\n\n[^|]/.exec(readme)![1]!;
     const rows = [...section.matchAll(/`(platform:[a-zA-Z]+): (\{.*?\})`/g)];
-    expect(rows.length).toBe(6);
+    expect(rows.length).toBe(8);
     const base = readStackConfig("prod");
     for (const [, key, flow] of rows) {
       const value = yaml.load(flow!) as Record<string, unknown>;

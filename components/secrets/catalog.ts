@@ -50,6 +50,8 @@ export const PLATFORM_SECRETS: readonly SecretSpec[] = [
   { name: "jwt-signing-key", description: "HMAC-SHA512 key for service-issued JWTs", dataKey: "key", spec: { kind: "key", bytes: 64 } },
   { name: "grafana-admin", description: "Grafana admin login", spec: { kind: "password", length: 24, alphabet: "login", username: "admin" } },
   { name: "data-encryption-key", description: "AES-256 data-encryption key for application-level encryption", dataKey: "key", spec: { kind: "key", bytes: 32 } },
+  { name: "redis-admin", description: "Redis ACL password of the admin user (probes, exporter, Sentinel, replication, operators)", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "admin" } },
+  { name: "redis-elasticache-auth", description: "AUTH token of the ElastiCache replication group (stacks with redis.provider elasticache)", spec: { kind: "password", length: 64, alphabet: "url-safe" } },
 ];
 
 export function dataKeyOf(s: SecretSpec): string {

@@ -11,7 +11,7 @@ describe("GeneratedSecrets", () => {
     await settle();
     const names = rec.kind("Secret").map((r) => (r.inputs.metadata as { name: string }).name).sort();
     expect(names).toEqual(
-      ["core-api-db", "data-encryption-key", "grafana-admin", "jwt-signing-key", "keycloak-admin", "keycloak-client-core-api", "keycloak-client-web", "keycloak-db", "nextauth", "rabbitmq", "redis"].sort(),
+      ["core-api-db", "data-encryption-key", "grafana-admin", "jwt-signing-key", "keycloak-admin", "keycloak-client-core-api", "keycloak-client-web", "keycloak-db", "nextauth", "rabbitmq", "redis", "redis-admin", "redis-elasticache-auth"].sort(),
     );
     expect(g.get("core-api-db").username).toBe("core_api");
     expect(() => g.get("nope")).toThrow(/no secret "nope"; known: /);
@@ -51,6 +51,6 @@ describe("GeneratedSecrets", () => {
   it("rejects rotation of an unknown secret and bad specs", () => {
     expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", rotation: { redsi: 1 } })).toThrow(/rotation\.redsi names no generated secret/);
     expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", secrets: [{ name: "a", description: "", spec: { kind: "password", length: 8, alphabet: "url-safe" } }] })).toThrow(/a\.length must be between 16 and 128, got 8/);
-    expect(PLATFORM_SECRETS.length).toBe(11);
+    expect(PLATFORM_SECRETS.length).toBe(13);
   });
 });

@@ -1,4 +1,5 @@
 import { selectorLabels } from "../../components/lib/labels";
+import { nodeRedisEnv, springRedisEnv } from "../../components/redis/connection";
 import { Workload, type Peer, type SecretRef } from "../../components/workload";
 import type { DataParts, MonitoringParts, PlatformContext } from "./context";
 
@@ -58,6 +59,15 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
     apiSecretEnv.SPRING_DATASOURCE_USERNAME = { secret: db.secretName, key: "username" };
     apiSecretEnv.SPRING_DATASOURCE_PASSWORD = { secret: db.secretName, key: "password" };
   }
+  // Redis: Spring's spring.data.redis.* (Sentinel nodes in HA), and egress to the Redis (and Sentinel) pods.
+  const redisPeers: Peer[] = (data.redis?.peers ?? []).map((p) => ({ podLabels: p.podLabels, ports: p.ports }));
+  if (data.redis) {
+    const r = springRedisEnv(data.redis);
+    Object.assign(apiEnv, r.env);
+    Object.assign(apiSecretEnv, r.secretEnv);
+    apiDeps.push(...redisPeers);
+  }
+  const webRedis = data.redis ? nodeRedisEnv(data.redis) : { env: {}, secretEnv: {} };
   const coreApi = new Workload(
     "core-api",
     {
@@ -96,14 +106,16 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
         API_URL: coreApi.internalUrl,
         KEYCLOAK_ISSUER: `https://auth.${s.domain}/realms/platform`,
         KEYCLOAK_CLIENT_ID: "web",
+        ...webRedis.env,
       },
       secretEnv: {
         NEXTAUTH_SECRET: ref("nextauth"),
         KEYCLOAK_CLIENT_SECRET: ref("keycloak-client-web"),
+        ...webRedis.secretEnv,
       },
       writablePaths: ["/app/.next/cache"],
       ingress: ingress(`app.${s.domain}`),
-      dependencies: [{ podLabels: selectorLabels({ name: "core-api", instance: cfg.stack }), ports: [8080] }],
+      dependencies: [{ podLabels: selectorLabels({ name: "core-api", instance: cfg.stack }), ports: [8080] }, ...redisPeers],
       // NextAuth talks OIDC to the Keycloak issuer through its public URL.
       egressHttps: true,
       labels: { team: "web" },
@@ -113,6 +125,10 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
   ctx.topology.nodes.push({ id: "web", label: "web (Next.js)" });
   ctx.topology.edges.push({ from: "web", to: "core-api", label: "HTTP :8080" });
   ctx.topology.edges.push({ from: "web", to: "secrets", label: "secretKeyRef" });
+  if (data.redis) {
+    const how = data.redis.mode === "sentinel" ? `Sentinel ${data.redis.masterName}` : `:${data.redis.port}`;
+    ctx.topology.edges.push({ from: "core-api", to: "redis", label: `Lettuce, ${how}` }, { from: "web", to: "redis", label: `ioredis, ${how}` });
+  }
 
   return { urls: { api: coreApi.url!, web: web.url! }, coreApi, web };
 }

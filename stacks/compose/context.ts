@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformNamespace } from "../../components/namespace";
 import type { GeneratedSecrets } from "../../components/secrets";
+import type { RedisConnection } from "../../components/redis/connection";
 import type { StackConfig } from "../config";
 
 export interface TopologyNode {
@@ -48,6 +49,8 @@ export interface DataParts {
   readonly coreApiDatabase?: DatabaseConnection;
   /** Resources apps must wait for (e.g. the database cluster). */
   readonly ready: pulumi.Resource[];
+  /** How the apps reach Redis, when the stack has one. */
+  readonly redis?: RedisConnection;
 }
 
 /** Cluster-wide services this stack installs (or relies on, when it doesn't own the cluster). */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SLO_DEFAULTS, type WorkloadSlo } from "../../alerts/index";
-import { platformDashboards, postgresDashboards } from "../../dashboards/index";
+import { platformDashboards, postgresDashboards, redisDashboards } from "../../dashboards/index";
 import {
   DEFAULT_SECRET_KEYS,
   KUBE_PROMETHEUS_STACK,
@@ -90,7 +90,7 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
       grafana: { admin: { username: admin.username ?? "admin", password: admin.value }, persistence: m.grafana.persistence, storageSize: m.grafana.storageSize },
       ingress: { className: s.ingress.className, clusterIssuer: s.ingress.clusterIssuer, tls: s.ingress.tls },
       alerts: { runbookBaseUrl: m.alerts.runbookBaseUrl, thresholds: m.alerts.thresholds, durations: m.alerts.durations, slos: platformSlos(cfg.namespace), sloNamespace: cfg.namespace },
-      dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts)],
+      dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts), ...(s.redis.provider === "in-cluster" ? redisDashboards(dashboardOpts) : [])],
     },
     // Only the SLO rules need the stack's namespace. Not cluster.ready: nothing here needs an
     // operator of cluster-services (cert-manager issues Grafana's certificate whenever it is up).
