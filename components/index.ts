@@ -4,3 +4,4 @@ export * from "./secrets";
 export * from "./workload";
 export * from "./monitoring";
 export * from "./postgres";
+export * from "./edge";
