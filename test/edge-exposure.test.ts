@@ -5,7 +5,7 @@
  * limit keys on is the real one (the gateway and the load balancer agree).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { renderedObjects, renderStack, type RunResult } from "./harness";
+import { readStackConfig, renderedObjects, renderStack, withConfig, type RunResult } from "./harness";
 import { exposures, metricsEndpoints, routeFor, type Exposure } from "./edge-model";
 
 const STACKS = ["local", "dev", "staging", "prod", "pr-42"] as const;
@@ -86,5 +86,47 @@ describe.each(STACKS)("the edge of %s", (stack) => {
       expect(lbSendsProxyProtocol, `${stack} runs behind an AWS NLB`).toBe(true);
       expect(spec.proxyProtocol.optional, "never accept a connection without the PROXY header").not.toBe(true);
     }
+  });
+});
+
+describe("no rendered object refers to ingress-nginx", () => {
+  it.each(STACKS)("%s", (stack) => {
+    const run = runs.get(stack)!;
+    const all = run.recorder.resources.map((r) => JSON.stringify(r.inputs)).join("\n");
+    expect(all.match(/.{0,80}nginx.{0,40}/g) ?? []).toEqual([]);
+    expect(renderedObjects(run, "Ingress")).toEqual([]);
+  });
+});
+
+describe("Ingress mode (a cluster that runs the AWS Load Balancer Controller)", () => {
+  let objs: Record<string, any>[];
+  beforeAll(async () => {
+    const base = readStackConfig("prod");
+    const run = await renderStack(
+      "prod",
+      withConfig(base, { ingress: { className: "alb", clusterIssuer: "letsencrypt-prod", rateLimitPerMinute: 100, tls: true }, edge: { mode: "ingress", ingressFrom: { cidrs: ["10.20.0.0/16"] } } }),
+    );
+    objs = renderedObjects(run);
+  }, 120_000);
+
+  it("renders Ingresses of the cluster's class instead of routes, and no gateway", () => {
+    const ing = objs.filter((o) => o.kind === "Ingress");
+    expect(ing.map((i) => [i.metadata.name, i.spec.ingressClassName, i.spec.rules[0].host]).sort()).toEqual([
+      ["core-api", "alb", "api.platform.example.com"],
+      ["web", "alb", "app.platform.example.com"],
+    ]);
+    expect(objs.filter((o) => ["Gateway", "HTTPRoute", "BackendTrafficPolicy", "EnvoyProxy"].includes(o.kind))).toEqual([]);
+    expect(JSON.stringify(objs)).not.toContain("nginx");
+  });
+
+  it("7.4 holds here too: no Ingress reaches a metrics port", () => {
+    const exposed = exposures(objs);
+    expect(exposed.length).toBe(2);
+    for (const m of metricsEndpoints(objs)) for (const e of exposed.filter((x) => x.service === m.service)) expect(e.containerPort, `${e.host} → ${m.path}`).not.toBe(m.containerPort);
+  });
+
+  it("admits the controller's load balancer addresses to the serving port only", () => {
+    const np = objs.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "core-api")!;
+    expect(np.spec.ingress[0]).toEqual({ from: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ protocol: "TCP", port: 8080 }] });
   });
 });
