@@ -3,7 +3,7 @@ import { resolveEdgeGatewayArgs, type EdgeGatewayArgs } from "./args";
 import { gatewayRefFor } from "./gateway-ref";
 import { clientTrafficPolicy, envoyProxy, gateway, internalOnly, solverNetworkPolicySpec, certificateSpec, edgeRef } from "./gateway-spec";
 import { resolveRouteArgs, type RouteArgs } from "./route-args";
-import { planRoutes } from "./routes";
+import { planRoutes, referenceGrant } from "./routes";
 import { envoyGatewayReleases } from "./install";
 
 const base: EdgeGatewayArgs = {
@@ -104,7 +104,19 @@ describe("the gateway's objects", () => {
 
 describe("routes to any Service", () => {
   const gw = gatewayRefFor({ name: "edge", namespace: "platform-prod", publicDomain: "example.com", internalDomain: "internal.example.com" });
-  const route: RouteArgs = { gateway: gw, namespace: "shop", service: { name: "shop", port: 80 }, host: "shop.example.com" };
+  const route: RouteArgs = { gateway: gw, namespace: "platform-prod", service: { name: "shop", port: 80 }, host: "shop.example.com" };
+
+  it("lives in the listener's namespace; a backend elsewhere gets a ReferenceGrant there", () => {
+    expect(() => resolveRouteArgs("shop", { ...route, namespace: "shop" })).toThrow(/namespace must be platform-prod, the namespace of the listener/);
+    const a = resolveRouteArgs("shop", { ...route, service: { name: "shop", port: 80, namespace: "shop" } });
+    expect(planRoutes("shop", a)[0]!.route.spec.rules[0]!.backendRefs).toEqual([{ name: "shop", port: 80, namespace: "shop" }]);
+    expect(referenceGrant("shop", a)).toMatchObject({
+      kind: "ReferenceGrant",
+      metadata: { namespace: "shop" },
+      spec: { from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "platform-prod" }], to: [{ group: "", kind: "Service", name: "shop" }] },
+    });
+    expect(referenceGrant("shop", resolveRouteArgs("shop", route))).toBeUndefined();
+  });
 
   it("one rate-limited HTTPRoute by default, 100 req/min per client address (IPv4 and IPv6), 30 s request timeout", () => {
     const [p, ...rest] = planRoutes("shop", resolveRouteArgs("shop", route));
@@ -147,6 +159,7 @@ describe("routes to any Service", () => {
 
   it("attaches a preview's routes to its ListenerSet", () => {
     const ref = gatewayRefFor({ name: "edge", namespace: "platform-dev", publicDomain: "pr-1.preview.example.com", listenerSet: { name: "edge", namespace: "platform-pr-1" } });
+    expect(() => resolveRouteArgs("web", { gateway: ref, namespace: "platform-pr-1", service: { name: "web", port: 80 }, host: "app.pr-1.preview.example.com" })).not.toThrow();
     expect(ref.listeners.public.parentRef).toEqual({ group: "gateway.networking.k8s.io", kind: "ListenerSet", name: "edge", namespace: "platform-pr-1", sectionName: "https" });
     expect(ref.dataPlane.podLabels["gateway.envoyproxy.io/owning-gateway-namespace"]).toBe("platform-dev");
   });

@@ -55,7 +55,7 @@ export interface EdgeGatewayArgs {
   /** Client addresses the internal listener accepts. @default private IPv4 ranges and IPv6 ULA */
   readonly internalClientCidrs?: readonly string[];
   readonly envoy?: EnvoyFleetArgs;
-  /** Namespaces (by label) that may attach routes and ListenerSets. @default { "app.kubernetes.io/part-of": "platform" } */
+  /** Namespaces (by label) that may attach ListenerSets (previews). @default { "app.kubernetes.io/part-of": "platform" } */
   readonly attachableNamespaces?: Readonly<Record<string, string>>;
   /** Envoy Gateway controller namespace (where the data plane runs). @default "envoy-gateway-system" */
   readonly controllerNamespace?: string;

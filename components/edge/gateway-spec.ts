@@ -74,20 +74,21 @@ export function envoyProxy(a: ResolvedEdgeGatewayArgs, selector: Record<string, 
   };
 }
 
-export function listeners(a: { publicDomain: string; internalDomain?: string }, attachable: Record<string, string> | undefined, withHttp: boolean): Listener[] {
-  const fromSelector = attachable ? { namespaces: { from: "Selector" as const, selector: { matchLabels: { ...attachable } } } } : { namespaces: { from: "Same" as const } };
+export function listeners(a: { publicDomain: string; internalDomain?: string }, withHttp: boolean): Listener[] {
   const https = (name: string, domain: string, secret: string): Listener => ({
     name,
     hostname: `*.${domain}`,
     port: 443,
     protocol: "HTTPS",
     tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: secret }] },
-    allowedRoutes: fromSelector,
+    // Only routes of the gateway's own namespace (a route to a Service elsewhere uses a ReferenceGrant there).
+    allowedRoutes: { namespaces: { from: "Same" } },
   });
   return [
-    // Plain HTTP serves only the redirect to HTTPS and cert-manager's HTTP-01 challenge routes
-    // (created in the namespace of each Certificate, so previews' too).
-    ...(withHttp ? [{ name: LISTENERS.http, port: 80, protocol: "HTTP" as const, allowedRoutes: fromSelector }] : []),
+    // Plain HTTP serves only the redirect to HTTPS and cert-manager's HTTP-01 challenge routes, which
+    // cert-manager creates in the namespace of each Certificate (previews' namespaces too): any
+    // namespace's HTTPRoute may attach here, and gets plain HTTP only (no certificate, no TLS listener).
+    ...(withHttp ? [{ name: LISTENERS.http, port: 80, protocol: "HTTP" as const, allowedRoutes: { namespaces: { from: "All" as const }, kinds: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }] } }] : []),
     https(LISTENERS.public, a.publicDomain, TLS_SECRETS.public),
     ...(a.internalDomain ? [https(LISTENERS.internal, a.internalDomain, TLS_SECRETS.internal)] : []),
   ];
@@ -100,7 +101,7 @@ export function gateway(a: ResolvedEdgeGatewayArgs, labels: Record<string, strin
     metadata: { name: a.name, namespace: a.namespace, labels },
     spec: {
       gatewayClassName: gatewayClassName(a),
-      listeners: listeners(a, a.attachableNamespaces, true),
+      listeners: listeners(a, true),
       // Preview stacks bring their listeners (host names and certificates) in a ListenerSet of their own namespace.
       allowedListeners: { namespaces: { from: "Selector", selector: { matchLabels: { ...a.attachableNamespaces } } } },
     },
@@ -166,7 +167,7 @@ export function listenerSet(name: string, namespace: string, gw: { name: string;
     apiVersion: GATEWAY_API,
     kind: "ListenerSet",
     metadata: { name, namespace, labels },
-    spec: { parentRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: gw.name, namespace: gw.namespace }, listeners: listeners({ publicDomain }, undefined, false) },
+    spec: { parentRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: gw.name, namespace: gw.namespace }, listeners: listeners({ publicDomain }, false) },
   };
 }
 

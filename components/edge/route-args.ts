@@ -19,7 +19,7 @@ export interface RoutePathArgs {
 export interface RouteTimeoutsArgs {
   /** Whole request, first byte in to last byte out, across retries. @default 30 (0 = none; websocket routes: none) */
   readonly requestSeconds?: number;
-  /** How long an upstream connection may sit idle before Envoy closes it. @default 300 */
+  /** How long a request stream, or an upstream connection, may sit idle before Envoy closes it. @default 300 */
   readonly idleSeconds?: number;
 }
 
@@ -31,10 +31,16 @@ export interface WebsocketArgs {
 export interface RouteArgs {
   /** The gateway to attach to (from `EdgeGateway.ref` or `gatewayRefFor`). */
   readonly gateway: GatewayRef;
-  /** Namespace of the route and its backend Service. */
+  /**
+   * Namespace of the route: the namespace of the listener it attaches to (`gateway.listeners.*.parentRef.namespace`;
+   * the listeners admit routes of their own namespace only).
+   */
   readonly namespace: string;
-  /** The backend: a Service in `namespace` and its port number (not the container port). */
-  readonly service: { readonly name: string; readonly port: number };
+  /**
+   * The backend Service and its port number (not the container port); in another namespace than the route,
+   * a ReferenceGrant there lets the route reach it.
+   */
+  readonly service: { readonly name: string; readonly port: number; readonly namespace?: string };
   /** Host name clients use; must lie under the listener's domain. @example "api.platform.example.com" */
   readonly host: string;
   /** `internal` puts the route on the listener that admits only internal client addresses. @default "public" */
@@ -60,7 +66,7 @@ export interface ResolvedPath {
 export interface ResolvedRouteArgs {
   readonly gateway: GatewayRef;
   readonly namespace: string;
-  readonly service: { readonly name: string; readonly port: number };
+  readonly service: { readonly name: string; readonly port: number; readonly namespace: string };
   readonly host: string;
   readonly listener: ListenerKind;
   readonly paths: readonly ResolvedPath[];
@@ -91,6 +97,10 @@ export function resolveRouteArgs(name: string, a: RouteArgs): ResolvedRouteArgs 
   if (!HOST.test(a.host)) invalidArg(c, "host", a.host, "must be a lower-case DNS name");
   if (!a.host.endsWith(`.${l.domain}`)) invalidArg(c, "host", a.host, `must end in .${l.domain}, the domain of the ${listener} listener`);
   int(c, "service.port", a.service.port, 1, 65535);
+  const parentNs = l.parentRef.namespace;
+  if (parentNs !== undefined && a.namespace !== parentNs) {
+    invalidArg(c, "namespace", a.namespace, `must be ${parentNs}, the namespace of the listener (put the route there; set service.namespace for a backend elsewhere)`);
+  }
   const paths = (a.paths ?? [{ prefix: "/" }]).map((p) => ({ prefix: p.prefix, rateLimit: p.rateLimit ?? true }));
   if (paths.length === 0) invalidArg(c, "paths", [], "must list at least one prefix");
   for (const p of paths) if (!PREFIX.test(p.prefix)) invalidArg(c, "paths.prefix", p.prefix, 'must be an absolute path without a trailing "/" (or "/")');
@@ -107,7 +117,7 @@ export function resolveRouteArgs(name: string, a: RouteArgs): ResolvedRouteArgs 
   return {
     gateway: a.gateway,
     namespace: a.namespace,
-    service: a.service,
+    service: { name: a.service.name, port: a.service.port, namespace: a.service.namespace ?? a.namespace },
     host: a.host,
     listener,
     paths,

@@ -22,6 +22,17 @@ export interface PlannedRoute {
   readonly policy: Resource<"BackendTrafficPolicy", BackendTrafficPolicySpec>;
 }
 
+/** A ReferenceGrant in the backend's namespace letting the route's namespace reach its Service (only when they differ). */
+export function referenceGrant(name: string, a: ResolvedRouteArgs): Resource<"ReferenceGrant", Record<string, unknown>> | undefined {
+  if (a.service.namespace === a.namespace) return undefined;
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "ReferenceGrant",
+    metadata: { name: `${a.namespace}-${name}`.slice(0, 63).replace(/-+$/, ""), namespace: a.service.namespace, labels: { ...a.labels } },
+    spec: { from: [{ group: "gateway.networking.k8s.io", kind: a.grpc ? "GRPCRoute" : "HTTPRoute", namespace: a.namespace }], to: [{ group: "", kind: "Service", name: a.service.name }] },
+  };
+}
+
 const seconds = (s: number) => `${s}s`;
 
 /** Every client address (IPv4 and IPv6) gets its own bucket. */
@@ -36,7 +47,7 @@ export function perClientRateLimit(perMinute: number): NonNullable<BackendTraffi
 /** The routes and policies for resolved args. Pure. */
 export function planRoutes(name: string, a: ResolvedRouteArgs): PlannedRoute[] {
   const parentRefs = [a.gateway.listeners[a.listener]!.parentRef];
-  const backendRefs = [{ name: a.service.name, port: a.service.port }];
+  const backendRefs = [{ name: a.service.name, port: a.service.port, ...(a.service.namespace !== a.namespace ? { namespace: a.service.namespace } : {}) }];
   const meta = (n: string) => ({ name: n, namespace: a.namespace, labels: { ...a.labels } });
   const policy = (routeName: string, kind: "HTTPRoute" | "GRPCRoute", limited: boolean): PlannedRoute["policy"] => ({
     apiVersion: ENVOY_GATEWAY_API,
@@ -45,7 +56,7 @@ export function planRoutes(name: string, a: ResolvedRouteArgs): PlannedRoute[] {
     spec: {
       targetRefs: [{ group: "gateway.networking.k8s.io", kind, name: routeName }],
       ...(limited ? { rateLimit: perClientRateLimit(a.rateLimitPerMinute) } : {}),
-      timeout: { http: { connectionIdleTimeout: seconds(a.idleSeconds), ...(a.websocket ? { streamIdleTimeout: seconds(a.websocket.idleTimeoutSeconds) } : {}) } },
+      timeout: { http: { connectionIdleTimeout: seconds(a.idleSeconds), streamIdleTimeout: seconds(a.websocket ? a.websocket.idleTimeoutSeconds : a.idleSeconds) } },
       ...(a.websocket ? { httpUpgrade: [{ type: "websocket" }] } : {}),
     },
   });
@@ -98,11 +109,15 @@ export class ServiceRoutes extends pulumi.ComponentResource {
     super("platform:edge:ServiceRoutes", name, {}, opts);
     const a = resolveRouteArgs(name, args);
     this.args = a;
+    const grant = referenceGrant(name, a);
+    const grantRes = grant
+      ? new k8s.apiextensions.CustomResource(`${name}-referencegrant`, grant as unknown as k8s.apiextensions.CustomResourceArgs, { parent: this, dependsOn: childDependsOn(opts?.dependsOn, ...(args.dependsOn ?? [])) })
+      : undefined;
     for (const p of planRoutes(name, a)) {
       const suffix = p.route.metadata.name === name ? "" : p.route.metadata.name.slice(name.length);
       const route = new k8s.apiextensions.CustomResource(`${name}${suffix}-${p.route.kind.toLowerCase()}`, apply(args.transform?.route, p.route as unknown as k8s.apiextensions.CustomResourceArgs), {
         parent: this,
-        dependsOn: childDependsOn(opts?.dependsOn, ...(args.dependsOn ?? [])),
+        dependsOn: childDependsOn(opts?.dependsOn, grantRes, ...(args.dependsOn ?? [])),
       });
       this.routes.push(route);
       this.policies.push(

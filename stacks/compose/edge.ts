@@ -142,8 +142,9 @@ export function routeAdminSurfaces(ctx: PlatformContext, edge: EdgeParts, monito
     "grafana",
     {
       gateway: edge.gateway,
-      namespace: monitoring.monitoringNamespace,
-      service: GRAFANA_SERVICE,
+      // The route lives with the gateway; a ReferenceGrant in the monitoring namespace lets it reach Grafana.
+      namespace: edge.gateway.gateway.namespace,
+      service: { ...GRAFANA_SERVICE, namespace: monitoring.monitoringNamespace },
       host: edge.internalHost("grafana"),
       listener: "internal",
       // Grafana's live features use a WebSocket (/api/live/ws); the listener admits internal clients only, unlimited.
