@@ -1,67 +1,55 @@
 /**
- * Offline render: `npm run render -- --stack <name> [--out <dir>] [--stacks-dir <dir>]`.
+ * Offline render: `npm run render -- --stack <name> [--out <dir>] [--stacks-dir <dir>] [--quiet]`.
  * Runs the real program under Pulumi's mocks with the stack's config and writes
- * `out/<stack>/`. Bad config or an unknown stack: one line on stderr, exit 2.
+ * `out/<stack>/`. Bad config, an unknown stack or a bad argument: one line on stderr, exit 2.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
 import { loadStackConfig } from "../stacks/config";
 import { ROOT, readStackConfig } from "../render/stack-file";
 import type * as RunModule from "../render/run";
 import type * as WriteModule from "../render/write";
+import { Progress, runCommand, type CommandSpec } from "./lib/cli";
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { stack: { type: "string" }, out: { type: "string" }, "stacks-dir": { type: "string" }, quiet: { type: "boolean" } },
-    strict: true,
-  });
-  const stack = values.stack;
-  if (!stack) {
-    process.stderr.write("error: --stack <name> is required (local, dev, staging, prod, pr-<number>, preview-<name>)\n");
-    return 2;
-  }
+export const RENDER_COMMAND: CommandSpec = {
+  name: "npm run render --",
+  summary: "Render a stack offline: the real program under Pulumi's mocks, writing what `pulumi up` would send to out/<stack>/.",
+  usage: ["--stack <name> [--out <dir>] [--stacks-dir <dir>] [--quiet]"],
+  options: {
+    stack: { type: "string", short: "s", valueName: "name", required: true, description: "stack to render: local, dev, staging, prod, pr-<number>, preview-<name>, or any stacks/Pulumi.<name>.yaml" },
+    out: { type: "string", valueName: "dir", description: "output root (default: out/); the stack goes to <dir>/<stack>/" },
+    "stacks-dir": { type: "string", valueName: "dir", description: "where the Pulumi.<stack>.yaml files are (default: stacks/)" },
+    quiet: { type: "boolean", short: "q", description: "print nothing on success" },
+  },
+  examples: ["npm run render -- --stack prod", "npm run render -- --stack pr-42 --out /tmp/renders", "npm start                      # the local stack"],
+};
+
+async function main(values: Record<string, unknown>): Promise<number> {
+  const stack = String(values.stack);
+  const quiet = values.quiet === true;
   // Validate first, before the Pulumi SDKs load: bad config fails in a fraction of a second.
-  const config = readStackConfig(stack, values["stacks-dir"]);
+  const config = readStackConfig(stack, values["stacks-dir"] as string | undefined);
   loadStackConfig(stack, config);
+  const progress = new Progress(process.stderr, quiet);
+  progress.step(`rendering stack "${stack}": loading the Pulumi SDKs`);
   const { runProgram } = require("../render/run") as typeof RunModule;
   const { formatTable, renderFiles } = require("../render/write") as typeof WriteModule;
+  progress.step(`rendering stack "${stack}": running the program under mocks`);
   const run = await runProgram(stack, { config });
   const { files, table } = renderFiles(run);
-  const outDir = join(values.out ?? join(ROOT, "out"), stack);
+  const outDir = join((values.out as string | undefined) ?? join(ROOT, "out"), stack);
+  progress.step(`rendering stack "${stack}": writing ${files.size} files`);
   rmSync(outDir, { recursive: true, force: true });
   for (const [rel, content] of files) {
     const p = join(outDir, rel);
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, content);
   }
-  if (!values.quiet) {
+  progress.done();
+  if (!quiet) {
     process.stdout.write(`${formatTable(table)}\n\nrendered stack "${stack}": ${files.size} files in ${outDir}\n`);
   }
   return 0;
 }
 
-function isConfigError(e: unknown): e is Error {
-  return e instanceof Error && (e.name === "PlatformConfigError" || e.constructor.name === "PlatformConfigError");
-}
-
-process.on("unhandledRejection", (e) => {
-  process.stderr.write(isConfigError(e) ? `error: ${e.message}\n` : `render failed: ${String((e as Error)?.stack ?? e)}\n`);
-  process.exit(isConfigError(e) ? 2 : 1);
-});
-
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (isConfigError(e)) {
-      process.stderr.write(`error: ${e.message}\n`);
-      process.exit(2);
-    }
-    if (e instanceof Error && e.message.startsWith("Unknown option")) {
-      process.stderr.write(`error: ${e.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`render failed: ${String((e as Error)?.stack ?? e)}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) runCommand(RENDER_COMMAND, (p) => main(p.values));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PROFILES } from "../../stacks/environments";
-import { defaultBucketName, resolvePostgresClusterArgs, type PostgresClusterArgs } from "./args";
+import { DEFAULT_POOLER_RESOURCES, defaultBucketName, resolvePostgresClusterArgs, type PostgresClusterArgs } from "./args";
 import { checkObjectStore } from "./objectstore-schema";
 import { bootstrapSpec, clusterSpec, objectStoreSpec, poolerSpec, scheduledBackupSpec } from "./spec";
 import { instancesPolicy } from "./network";
@@ -54,7 +54,7 @@ describe("resolvePostgresClusterArgs: defaults per environment", () => {
     expect(a.generation).toBe(0);
     expect(a.superuserAccess).toBe(false);
     expect(a.endpointURL).toBeUndefined();
-    expect(a.pooler).toEqual({ name: "app-db-pooler-rw", instances: 3, poolMode: "transaction", defaultPoolSize: 50, maxClientConnections: 2000 });
+    expect(a.pooler).toEqual({ name: "app-db-pooler-rw", instances: 3, poolMode: "transaction", defaultPoolSize: 50, maxClientConnections: 2000, resources: DEFAULT_POOLER_RESOURCES });
   });
 
   it("local: one instance, in-cluster store endpoint, 7-day retention, default bucket", () => {

@@ -17,6 +17,9 @@ export interface DatabaseArgs {
   readonly extensions?: readonly string[];
 }
 
+/** PgBouncer is light: ~2 kB per client connection plus its packet buffers. */
+export const DEFAULT_POOLER_RESOURCES = { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "256Mi" } } as const;
+
 export interface PoolerArgs {
   /** PgBouncer pods. @default 1 */
   readonly instances?: number;
@@ -26,6 +29,12 @@ export interface PoolerArgs {
   readonly defaultPoolSize?: number;
   /** Client connections accepted per PgBouncer pod. @default 200 */
   readonly maxClientConnections?: number;
+  /**
+   * Requests and limits of each PgBouncer container (CloudNativePG leaves them unset, which makes the
+   * pooler BestEffort: first evicted under node pressure).
+   * @default { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "256Mi" } }
+   */
+  readonly resources?: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu?: string; readonly memory: string } };
 }
 
 export interface BackupArgs {
@@ -253,6 +262,7 @@ export function resolvePostgresClusterArgs(name: string, a: PostgresClusterArgs,
     poolMode: p.poolMode ?? "transaction",
     defaultPoolSize: intIn("pooler.defaultPoolSize", p.defaultPoolSize ?? 10, 1, 1000),
     maxClientConnections: intIn("pooler.maxClientConnections", p.maxClientConnections ?? 200, 1, 100_000),
+    resources: p.resources ?? DEFAULT_POOLER_RESOURCES,
   } as const;
   const serverConnections = pooler.defaultPoolSize * pooler.instances * databases.length;
   if (serverConnections > maxConnections - 10) {

@@ -77,7 +77,14 @@ export function createInClusterStore(
   const deployment = new k8s.apps.v1.Deployment(
     `${name}-store-deployment`,
     apply(t.deployment, {
-      metadata: { name: storeName, namespace: ns, labels },
+      metadata: {
+        name: storeName,
+        namespace: ns,
+        labels,
+        // versitygw sends metrics only to StatsD, never a Prometheus endpoint; the backups it holds are
+        // watched through the cluster's Barman metrics (PostgresNoRecentBackup, PostgresWalArchivingFailing).
+        annotations: { "platform.dev/observability": "exempt", "platform.dev/observability-reason": "versitygw exports StatsD only; backups are alerted through the PostgreSQL cluster's Barman metrics" },
+      },
       spec: {
         replicas: 1,
         // One writer on a ReadWriteOnce volume: never two pods at once.

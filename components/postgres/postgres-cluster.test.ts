@@ -224,3 +224,21 @@ describe("PostgresCluster restore", () => {
     );
   });
 });
+
+describe("PgBouncer pooler sizing and disruption budget", () => {
+  it("sizes the pgbouncer container and budgets one disruption at a time with several instances", async () => {
+    const { rec } = await build(base);
+    const pooler = spec(rec, "Pooler");
+    expect(pooler.template.spec.containers).toEqual([{ name: "pgbouncer", resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "256Mi" } } }]);
+    const pdbs = rec.kind("PodDisruptionBudget");
+    expect(pdbs.map((p) => (p.inputs.metadata as Any).name)).toEqual(["app-db-pooler-rw"]);
+    expect(pdbs[0]!.inputs.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { "cnpg.io/poolerName": "app-db-pooler-rw" } }, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+  });
+
+  it("makes no PDB for a single pooler instance (it would block drains), and takes resources from args", async () => {
+    const resources = { requests: { cpu: "250m", memory: "128Mi" }, limits: { memory: "512Mi" } };
+    const { rec } = await build({ ...base, pooler: { ...base.pooler, instances: 1, resources } });
+    expect(rec.kind("PodDisruptionBudget")).toEqual([]);
+    expect(spec(rec, "Pooler").template.spec.containers[0].resources).toEqual(resources);
+  });
+});

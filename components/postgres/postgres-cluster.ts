@@ -24,6 +24,7 @@ export interface PostgresClusterTransforms extends S3Transforms, InClusterStoreT
   readonly podMonitor?: Transform<CR>;
   readonly prometheusRule?: Transform<CR>;
   readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
+  readonly poolerPdb?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
 }
 
 export interface PostgresClusterComponentArgs extends PostgresClusterArgs {
@@ -62,6 +63,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly destinationPath: string;
   public readonly cluster: k8s.apiextensions.CustomResource;
   public readonly pooler: k8s.apiextensions.CustomResource;
+  /** The PgBouncer pods' PodDisruptionBudget (maxUnavailable 1), with more than one pooler instance; CloudNativePG makes none. */
+  public readonly poolerPdb?: k8s.policy.v1.PodDisruptionBudget;
   public readonly objectStore: k8s.apiextensions.CustomResource;
   /** ConfigMap of custom monitoring queries (pg_stat_statements top statements). */
   public readonly monitoringQueries: k8s.core.v1.ConfigMap;
@@ -158,6 +161,17 @@ export class PostgresCluster extends pulumi.ComponentResource {
       apply(t.pooler, { apiVersion: "postgresql.cnpg.io/v1", kind: "Pooler", metadata: { name: a.pooler.name, namespace: ns, labels }, spec: poolerSpec(a) }),
       crOpts([this.cluster]),
     );
+
+    if (a.pooler.instances > 1) {
+      this.poolerPdb = new k8s.policy.v1.PodDisruptionBudget(
+        `${name}-pooler-pdb`,
+        apply(t.poolerPdb, {
+          metadata: { name: a.pooler.name, namespace: ns, labels },
+          spec: { maxUnavailable: 1, selector: { matchLabels: poolerSelector(a.pooler.name) }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+        }),
+        { parent: this, dependsOn: childDependsOn(opts?.dependsOn) },
+      );
+    }
 
     this.scheduledBackup = new k8s.apiextensions.CustomResource(
       `${name}-scheduledbackup`,

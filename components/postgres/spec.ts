@@ -146,7 +146,8 @@ export function poolerSpec(a: ResolvedPostgresClusterArgs): Obj {
     template: {
       metadata: { labels: poolerSelector(p.name) },
       spec: {
-        containers: [],
+        // CloudNativePG fills in the "pgbouncer" container (image, command, ports, probes) and keeps what the template sets.
+        containers: [{ name: "pgbouncer", resources: p.resources }],
         topologySpreadConstraints: [
           { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: poolerSelector(p.name) } },
         ],
