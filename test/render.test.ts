@@ -15,7 +15,7 @@ const STACKS = ["local", "dev", "staging", "prod", "pr-42"] as const;
 const NO_SCHEMA_ALLOWED = new Set([
   "barmancloud.cnpg.io/v1/ObjectStore",
   // Gateway API and Envoy Gateway objects: validated against the pinned CRD schemas by egctl's own loader (test/edge-translate.test.ts).
-  ...["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute"].map((k) => `gateway.networking.k8s.io/v1/${k}`),
+  ...["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "ReferenceGrant"].map((k) => `gateway.networking.k8s.io/v1/${k}`),
   ...["EnvoyProxy", "ClientTrafficPolicy", "BackendTrafficPolicy", "SecurityPolicy"].map((k) => `gateway.envoyproxy.io/v1alpha1/${k}`),
 ]);
 

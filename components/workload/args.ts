@@ -148,6 +148,12 @@ export interface ResolvedWorkloadArgs extends WorkloadArgs {
 const NAME = /^[a-z]([a-z0-9-]{0,40}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Where a workload's routes live: the namespace of the listener they attach to (its own when the gateway is there). */
+export function routeNamespace(a: Pick<WorkloadArgs, "namespace" | "route">): string {
+  const l = a.route ? a.route.gateway.listeners[a.route.listener ?? "public"] : undefined;
+  return l?.parentRef.namespace ?? a.namespace;
+}
+
 /** Resolves defaults and validates; throws an error that says what to change. */
 export function resolveWorkloadArgs(name: string, a: WorkloadArgs): ResolvedWorkloadArgs {
   const c = `Workload ${name}`;
@@ -193,7 +199,7 @@ export function resolveWorkloadArgs(name: string, a: WorkloadArgs): ResolvedWork
   const dupe = Object.keys(a.env ?? {}).find((k) => a.secretEnv?.[k] !== undefined);
   if (dupe) invalidArg(c, "secretEnv", dupe, "is also set in env; a variable comes from one place");
   if (a.route && a.ingress) invalidArg(c, "ingress", a.ingress.host, "cannot be set together with route: a workload is exposed through one edge");
-  if (a.route) resolveRouteArgs(name, { ...a.route, namespace: a.namespace, service: { name, port: 80 } });
+  if (a.route) resolveRouteArgs(name, { ...a.route, namespace: routeNamespace(a), service: { name, port: 80, namespace: a.namespace } });
   if (a.ingress && !a.ingress.className) invalidArg(c, "ingress.className", a.ingress.className, "must name the cluster's Ingress controller class");
   if (a.metrics && (a.metrics.port ?? port) === port && (a.route || a.ingress)) {
     invalidArg(c, "metrics.port", a.metrics.port ?? port, "must differ from port on an exposed workload: the edge routes the serving port, and metrics never go public");

@@ -6,6 +6,7 @@ import { serviceMonitor } from "../monitoring/monitors";
 import { resolveWorkloadArgs, type ResolvedWorkloadArgs, type WorkloadArgs } from "./args";
 import { networkPolicySpec } from "./network";
 import { ServiceRoutes } from "../edge/routes";
+import { routeNamespace } from "./args";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
 export interface WorkloadTransforms {
@@ -220,7 +221,16 @@ export class Workload extends pulumi.ComponentResource {
       const { gateway, ...route } = a.route;
       this.routes = new ServiceRoutes(
         name,
-        { ...route, gateway, namespace: ns, service: { name, port: 80 }, labels, transform: { route: t?.route, policy: t?.routePolicy }, dependsOn: [this.service, ...(args.edgeReady ?? [])] },
+        {
+          ...route,
+          gateway,
+          // The route lives with the listener it attaches to; a ReferenceGrant here lets it reach this Service when that is elsewhere.
+          namespace: routeNamespace(a),
+          service: { name, port: 80, namespace: ns },
+          labels,
+          transform: { route: t?.route, policy: t?.routePolicy },
+          dependsOn: [this.service, ...(args.edgeReady ?? [])],
+        },
         { parent: this, dependsOn: opts?.dependsOn },
       );
       this.url = this.routes.url;

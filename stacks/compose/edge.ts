@@ -153,7 +153,7 @@ export function routeAdminSurfaces(ctx: PlatformContext, edge: EdgeParts, monito
       labels: { "app.kubernetes.io/part-of": "platform", "app.kubernetes.io/managed-by": "pulumi" },
       dependsOn: [...edge.ready, ...(monitoring.ready ?? [])],
     },
-    { parent: ctx.parent },
+    { parent: ctx.parent, dependsOn: [ctx.namespace.namespace] },
   );
   ctx.topology.edges.push({ from: "edge", to: "grafana", label: "internal listener" });
 }

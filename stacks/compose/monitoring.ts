@@ -134,5 +134,5 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
     t.nodes.push({ id: "email", label: `email ${routing.email.to}` });
     t.edges.push({ from: "alertmanager", to: "email", label: "fallback + warning copy" });
   }
-  return { urls: { grafana: monitoring.grafanaUrl }, monitoringNamespace: monitoring.namespaceName, crdsReady: monitoring.crdsReady, ready: [monitoring] };
+  return { urls: { grafana: monitoring.grafanaUrl }, monitoringNamespace: monitoring.namespaceName, crdsReady: monitoring.crdsReady, ready: [monitoring.namespace, monitoring] };
 }
