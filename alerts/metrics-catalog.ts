@@ -23,6 +23,7 @@ const BARMAN = "Barman Cloud plugin via the CloudNativePG instance manager (:918
 const RECORDING = "recording rule";
 const REDIS = "redis_exporter sidecar (:9121 /metrics) of a Redis / Valkey data pod";
 const SENTINEL = "redis_exporter sidecar (:9121 /metrics) of a Redis Sentinel pod";
+const ENVOY = "Envoy data plane of the edge gateway (:19001 /stats/prometheus, PodMonitor envoy-<namespace>-edge)";
 
 export const METRICS: Record<string, MetricInfo> = {
   // Prometheus itself
@@ -167,6 +168,12 @@ export const METRICS: Record<string, MetricInfo> = {
   cnpg_pg_stat_statements_top_calls: { exporter: "CloudNativePG instance manager, custom query pg_stat_statements_top (components/postgres/queries.ts)", description: "executions of one of the top statements by total time (datname, queryid, query)" },
   cnpg_pg_stat_statements_top_total_exec_seconds: { exporter: "CloudNativePG instance manager, custom query pg_stat_statements_top (components/postgres/queries.ts)", description: "total execution time of one of the top statements" },
   cnpg_pg_stat_statements_top_mean_exec_seconds: { exporter: "CloudNativePG instance manager, custom query pg_stat_statements_top (components/postgres/queries.ts)", description: "mean execution time of one of the top statements" },
+
+  // Envoy (the edge gateway's data plane; Envoy's Prometheus stat names)
+  envoy_http_downstream_rq_xx: { exporter: ENVOY, description: "requests by response code class (envoy_response_code_class) per listener's connection manager" },
+  envoy_http_downstream_rq_total: { exporter: ENVOY, description: "requests received per connection manager" },
+  envoy_http_downstream_cx_active: { exporter: ENVOY, description: "open client connections per connection manager" },
+  envoy_cluster_upstream_rq_xx: { exporter: ENVOY, description: "upstream responses by code class per backend cluster (one per route backend)" },
 };
 
 /** Aggregation operators and keywords that look like identifiers but are not metrics. */

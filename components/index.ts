@@ -5,3 +5,4 @@ export * from "./workload";
 export * from "./monitoring";
 export * from "./postgres";
 export * from "./redis";
+export * from "./edge";

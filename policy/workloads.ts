@@ -166,6 +166,7 @@ export const NOT_WORKLOADS: readonly string[] = [
   "gateway.networking.k8s.io/GatewayClass",
   "gateway.networking.k8s.io/HTTPRoute",
   "gateway.networking.k8s.io/GRPCRoute",
+  "gateway.networking.k8s.io/ListenerSet",
   "gateway.networking.k8s.io/TLSRoute",
   "gateway.networking.k8s.io/ReferenceGrant",
   "gateway.envoyproxy.io/BackendTrafficPolicy",

@@ -35,6 +35,12 @@ if [ "${#need[@]}" -gt 0 ]; then
   done
 fi
 
+# egctl, Envoy Gateway's own translator, for the edge tests: built from its Go module when missing
+# (minutes cold, cached outside the repo; scripts/egctl.sh).
+echo "test.sh: egctl"
+PLATFORM_EGCTL="$(bash scripts/egctl.sh)"
+export PLATFORM_EGCTL
+
 node --version
 echo "test.sh: type-checking"
 tsc --noEmit -p .

@@ -66,8 +66,9 @@ export function deepMerge(base: unknown, override: unknown): unknown {
 function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = obj;
   for (const p of path) {
-    if (!isPlainObject(cur)) return undefined;
-    cur = cur[String(p)];
+    if (Array.isArray(cur)) cur = cur[Number(p)];
+    else if (isPlainObject(cur)) cur = cur[String(p)];
+    else return undefined;
   }
   return cur;
 }

@@ -23,7 +23,17 @@ const smallApp = {
 const local: Profile = {
   domain: "platform.localhost",
   clusterServices: true,
-  ingress: { className: "nginx", clusterIssuer: "selfsigned", rateLimitPerMinute: 100, tls: true },
+  ingress: { clusterIssuer: "selfsigned", rateLimitPerMinute: 100, tls: true },
+  // kind: clients reach Envoy directly (cloud-provider-kind or a port-forward), no load balancer in front.
+  edge: {
+    mode: "gateway",
+    gateway: { name: "edge" },
+    clientAddress: { source: "direct" },
+    loadBalancer: "cluster-default",
+    envoyReplicas: 1,
+    internal: {},
+    acme: { solver: "http01" },
+  },
   workloads: {
     coreApi: { ...smallApp, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "768Mi" } } },
     web: smallApp,
@@ -63,15 +73,21 @@ const preview: Profile = {
   domain: "preview.platform.example.com",
   clusterServices: false,
   ingress: { ...local.ingress, clusterIssuer: "letsencrypt-staging" },
+  // Previews attach to the gateway of the cluster they run on (the dev stack's, by default).
+  edge: { ...local.edge, gateway: { name: "edge", namespace: "platform-dev" } },
   postgres: { ...local.postgres, storageSize: "1Gi", backup: { ...local.postgres.backup, retentionDays: 3 } },
   redis: { ...local.redis, storageSize: "512Mi" },
 };
+
+// EKS: an internet-facing NLB (AWS Load Balancer Controller) sends the PROXY header with the client address.
+const eksEdge: Profile["edge"] = { ...local.edge, clientAddress: { source: "proxy-protocol" }, loadBalancer: "aws-nlb", envoyReplicas: 2 };
 
 const dev: Profile = {
   ...local,
   domain: "dev.platform.example.com",
   clusterServices: true,
   ingress: { ...local.ingress, clusterIssuer: "letsencrypt-staging" },
+  edge: eksEdge,
   workloads: {
     coreApi: { ...local.workloads.coreApi, autoscaling: { ...smallApp.autoscaling, enabled: true, minReplicas: 1, maxReplicas: 3 } },
     web: { ...smallApp, autoscaling: { ...smallApp.autoscaling, enabled: true, minReplicas: 1, maxReplicas: 3 } },
@@ -104,6 +120,7 @@ const staging: Profile = {
 const prod: Profile = {
   ...staging,
   domain: "platform.example.com",
+  edge: { ...eksEdge, envoyReplicas: 3 },
   workloads: {
     coreApi: bigApp,
     web: { ...bigApp, autoscaling: { ...bigApp.autoscaling, maxReplicas: 8 }, resources: { requests: { cpu: "250m", memory: "384Mi" }, limits: { cpu: "1", memory: "768Mi" } } },

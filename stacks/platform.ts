@@ -14,6 +14,7 @@ import { composeClusterServices } from "./compose/cluster-services";
 import { composeData, preflightData } from "./compose/data";
 import { composeMonitoring } from "./compose/monitoring";
 import { composeRedis, preflightRedis } from "./compose/redis";
+import { composeEdge, composeEdgeInstall, routeAdminSurfaces } from "./compose/edge";
 import type { PlatformContext, Topology } from "./compose/context";
 
 export interface PlatformOutputs {
@@ -42,11 +43,14 @@ export class Platform extends pulumi.ComponentResource {
     topology.nodes.push({ id: "secrets", label: "GeneratedSecrets" });
     const ctx: PlatformContext = { cfg, parent: this, namespace: ns, secrets, topology };
 
-    const cluster = composeClusterServices(ctx);
+    const edgeInstall = composeEdgeInstall(ctx);
+    const cluster = composeClusterServices(ctx, edgeInstall);
     const monitoring = composeMonitoring(ctx, cluster);
+    const edge = composeEdge(ctx, edgeInstall, cluster.ready, monitoring);
+    routeAdminSurfaces(ctx, edge, monitoring);
     const data = composeData(ctx, cluster, monitoring);
     const redis = composeRedis(ctx, cluster, monitoring);
-    const apps = composeApps(ctx, { ...data, redis: redis.connection, ready: [...data.ready, ...redis.ready] }, monitoring);
+    const apps = composeApps(ctx, { ...data, redis: redis.connection, ready: [...data.ready, ...redis.ready] }, monitoring, edge);
 
     this.outputs = {
       namespace: cfg.namespace,

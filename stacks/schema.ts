@@ -64,9 +64,49 @@ export const workloadSettings = z
     }
   });
 
+const cidr = z.string().regex(/^(([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])|[0-9a-f:]+::?[0-9a-f:]*\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$/i, { message: 'must be a CIDR such as "10.0.0.0/8"' });
+
+/** The edge: Envoy Gateway (Gateway API) by default; an Ingress only for a cluster's own maintained controller. */
+export const edgeSettings = z
+  .strictObject({
+    mode: z.enum(["gateway", "ingress"]),
+    /** The Gateway: this stack's own (clusterServices) or the cluster's one it attaches to (previews). */
+    gateway: z.strictObject({ name: k8sName, namespace: k8sName.optional() }),
+    /** Where the client address comes from (what the per-client rate limit keys on). */
+    clientAddress: z.strictObject({ source: z.enum(["direct", "proxy-protocol", "x-forwarded-for"]), trustedHops: z.number().int().min(1).max(5).optional() }),
+    loadBalancer: z.enum(["aws-nlb", "cluster-default"]),
+    envoyReplicas: z.number().int().min(1).max(50),
+    /** The internal listener: host names under `<domain>`, reachable only from these client addresses. */
+    internal: z.strictObject({ domain: dnsName.optional(), clientCidrs: z.array(cidr).min(1).optional() }),
+    /** How ACME proves host names: HTTP-01 through the gateway, or DNS-01 in Route 53 (wildcard certificates). */
+    acme: z.strictObject({
+      solver: z.enum(["http01", "dns01"]),
+      route53: z
+        .strictObject({
+          region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: 'must be an AWS region such as "eu-west-1"' }),
+          hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, { message: "must be a Route 53 hosted zone id" }),
+          /** IAM role cert-manager's ServiceAccount assumes (IRSA) to write the TXT records. */
+          roleArn: z.string().regex(/^arn:aws:iam::[0-9]{12}:role\/.+$/, { message: "must be an IAM role ARN" }).optional(),
+        })
+        .optional(),
+    }),
+    /** Ingress mode: where the controller's traffic comes from (its pods, or its load balancer's addresses). */
+    ingressFrom: z.union([z.strictObject({ namespace: k8sName, podLabels: z.record(z.string(), z.string()).optional() }), z.strictObject({ cidrs: z.array(cidr).min(1) })]).optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.clientAddress.source === "x-forwarded-for" && e.clientAddress.trustedHops === undefined) {
+      ctx.addIssue({ code: "custom", path: ["clientAddress", "trustedHops"], message: "must be set with source x-forwarded-for (how many proxies sit in front of Envoy)" });
+    }
+    if (e.clientAddress.source === "proxy-protocol" && e.loadBalancer !== "aws-nlb") {
+      ctx.addIssue({ code: "custom", path: ["clientAddress", "source"], message: 'proxy-protocol needs loadBalancer "aws-nlb" (the load balancer must send the PROXY header)' });
+    }
+    if (e.acme.solver === "dns01" && !e.acme.route53) ctx.addIssue({ code: "custom", path: ["acme", "route53"], message: "must be set with solver dns01" });
+    if (e.mode === "ingress" && !e.ingressFrom) ctx.addIssue({ code: "custom", path: ["ingressFrom"], message: "must say where the Ingress controller's traffic comes from in ingress mode" });
+  });
+
 const imageRef = z.string().regex(/^[a-z0-9]+([._\-/:a-z0-9]*)(@sha256:[a-f0-9]{64})?$/i, { message: "must be an OCI image reference" });
 
-const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: 'must be an IPv4 CIDR such as "10.0.0.0/16"' });
+const ipv4Cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: 'must be an IPv4 CIDR such as "10.0.0.0/16"' });
 
 /** Redis: in the cluster (standalone or Sentinel HA) or, on AWS, an ElastiCache replication group. */
 export const redisSettings = z
@@ -93,7 +133,7 @@ export const redisSettings = z
         replicas: z.number().int().min(1).max(5),
         vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: 'must be a VPC id such as "vpc-0abc1234"' }),
         subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: 'must be subnet ids such as "subnet-0abc1234"' })).min(2, { message: "must list subnets in at least two availability zones (Multi-AZ)" }),
-        allowedCidrs: z.array(cidr).min(1),
+        allowedCidrs: z.array(ipv4Cidr).min(1),
         snapshotRetentionDays: z.number().int().min(0).max(35),
       })
       .optional(),
@@ -134,11 +174,14 @@ export const platformSettings = z.strictObject({
     .optional(),
   images: z.strictObject({ coreApi: imageRef, web: imageRef }),
   ingress: z.strictObject({
-    className: z.string().min(1),
+    /** IngressClass of the cluster's own maintained controller; read only when edge.mode is "ingress". */
+    className: z.string().min(1).optional(),
     clusterIssuer: z.string().min(1),
+    /** Requests per minute per client address on API routes (edge.mode "gateway"). */
     rateLimitPerMinute: z.number().int().min(1).max(100_000),
     tls: z.boolean(),
   }),
+  edge: edgeSettings,
   workloads: z.strictObject({ coreApi: workloadSettings, web: workloadSettings }),
   postgres: z.strictObject({
     instances: z.number().int().min(1, { message: "must be an integer >= 1" }).max(9),

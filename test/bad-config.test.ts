@@ -81,6 +81,10 @@ describe("bad config registers nothing", () => {
     ["bad quantity", { workloads: { web: { resources: { requests: { cpu: "100m", memory: "1 GB" }, limits: { memory: "2Gi" } } } } }, /resources\.requests\.memory" is "1 GB"/],
     ["unpinned image", { images: { coreApi: "ghcr.io/example/core-api", web: "ghcr.io/example/web:1" } }, /"platform:images\.coreApi" is "ghcr\.io\/example\/core-api": prod needs a pinned image/],
     ["required secret missing", { pagerdutyRoutingKey: undefined }, /"platform:pagerdutyRoutingKey": is missing/],
+    ["PROXY protocol without a load balancer that sends it", { edge: { loadBalancer: "cluster-default" } }, /"platform:edge\.clientAddress\.source" is "proxy-protocol": proxy-protocol needs loadBalancer "aws-nlb"/],
+    ["X-Forwarded-For without a hop count", { edge: { clientAddress: { source: "x-forwarded-for" } } }, /"platform:edge\.clientAddress\.trustedHops": must be set with source x-forwarded-for/],
+    ["Ingress mode without the controller's source", { edge: { mode: "ingress" } }, /"platform:edge\.ingressFrom": must say where the Ingress controller's traffic comes from/],
+    ["a bad internal CIDR", { edge: { internal: { clientCidrs: ["10.0.0.0/40"] } } }, /"platform:edge\.internal\.clientCidrs\.0" is "10\.0\.0\.0\/40": must be a CIDR/],
   ];
   for (const [what, changes, expected] of cases) {
     it(what, async () => {

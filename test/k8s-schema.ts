@@ -16,6 +16,8 @@ const CRD_PACKAGES: Record<string, string> = {
 export function modelModule(apiVersion: string, kind: string): string | undefined {
   const [group, version] = apiVersion.includes("/") ? (apiVersion.split("/") as [string, string]) : ["", apiVersion];
   if (group === "") return `kubernetes-models/${version}/${kind}`;
+  // Gateway API ends in .k8s.io but is CRDs, not in kubernetes-models: egctl's loader validates it (test/edge-translate.test.ts).
+  if (group === "gateway.networking.k8s.io") return undefined;
   const pkg = CRD_PACKAGES[group];
   if (pkg) return `${pkg}/${group}/${version}/${kind}`;
   if (!group.includes(".") || group.endsWith(".k8s.io")) return `kubernetes-models/${group}/${version}/${kind}`;

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderedObjects, renderStack, type RunResult } from "./harness";
 import { allowed, matches, type Endpoint, type NetworkPolicy } from "./netpol";
+import { envoyDataPlaneLabels, ENVOY_GATEWAY_NAMESPACE } from "../components/edge/versions";
 
 const objects = renderedObjects;
 
@@ -48,27 +49,49 @@ describe.each(["prod", "local"])("network policies of the %s render", (stack) =>
     policies = objects(run, "NetworkPolicy") as NetworkPolicy[];
     ns = run.outputs.namespace as string;
     pod = {
-      coreApi: deploymentPod(run, "core-api", { http: 8080 }),
-      web: deploymentPod(run, "web", { http: 3000 }),
+      coreApi: deploymentPod(run, "core-api", { http: 8080, metrics: 8081 }),
+      web: deploymentPod(run, "web", { http: 3000, metrics: 9464 }),
       pooler: { name: "pooler", namespace: ns, labels: { "cnpg.io/poolerName": "app-db-pooler-rw", "cnpg.io/podRole": "pooler" }, ports: { pgbouncer: 5432, metrics: 9127 } },
       primary: { name: "app-db-1", namespace: ns, labels: { "cnpg.io/cluster": "app-db", "cnpg.io/podRole": "instance", "cnpg.io/instanceRole": "primary" }, ports: { postgresql: 5432, status: 8000, metrics: 9187 } },
       replica: { name: "app-db-2", namespace: ns, labels: { "cnpg.io/cluster": "app-db", "cnpg.io/podRole": "instance", "cnpg.io/instanceRole": "replica" }, ports: { postgresql: 5432, status: 8000, metrics: 9187 } },
       debug: { name: "debug", namespace: ns, labels: { run: "debug" } },
-      ingress: { name: "ingress-nginx", namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } },
+      // An Envoy pod of this stack's Gateway, labelled as Envoy Gateway v1.9.1 labels its data plane.
+      edge: { name: "envoy-edge", namespace: ENVOY_GATEWAY_NAMESPACE, labels: envoyDataPlaneLabels({ name: "edge", namespace: ns }) },
+      // An Envoy pod of some other Gateway in the cluster, and any other pod of the controller's namespace.
+      otherEnvoy: { name: "envoy-other", namespace: ENVOY_GATEWAY_NAMESPACE, labels: envoyDataPlaneLabels({ name: "edge", namespace: "someone-else" }) },
+      egController: { name: "envoy-gateway", namespace: ENVOY_GATEWAY_NAMESPACE, labels: { "app.kubernetes.io/name": "gateway-helm", "control-plane": "envoy-gateway" } },
+      ingressNginx: { name: "ingress-nginx", namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } },
       prometheus: { name: "prometheus", namespace: "monitoring", labels: { "app.kubernetes.io/name": "prometheus" } },
       operator: { name: "cnpg-operator", namespace: "cnpg-system", labels: { "app.kubernetes.io/name": "cloudnative-pg" } },
       dns: { name: "coredns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
       internet: { name: "internet", external: true },
+      // cert-manager v1.21.0 pkg/issuer/acme/http/pod.go: solver pods carry this label and listen on 8089.
+      solver: { name: "cm-acme-http-solver-x7k2p", namespace: ns, labels: { "acme.cert-manager.io/http01-solver": "true" }, ports: { http: 8089 } },
     };
   }, 60_000);
 
   const may = (from: string, to: string, port: number, protocol = "TCP") => allowed(policies, pod[from]!, pod[to]!, port, protocol);
 
-  it("lets the ingress controller reach the apps, and only the apps", () => {
-    expect(may("ingress", "coreApi", 8080)).toBe(true);
-    expect(may("ingress", "web", 3000)).toBe(true);
-    expect(may("ingress", "pooler", 5432)).toBe(false);
-    expect(may("ingress", "primary", 5432)).toBe(false);
+  it("lets only the gateway's Envoy pods reach the public apps, on their serving port only", () => {
+    expect(may("edge", "coreApi", 8080)).toBe(true);
+    expect(may("edge", "web", 3000)).toBe(true);
+    expect(may("edge", "pooler", 5432)).toBe(false);
+    expect(may("edge", "primary", 5432)).toBe(false);
+    for (const p of ["otherEnvoy", "egController", "ingressNginx", "prometheus", "operator", "debug"]) {
+      expect(may(p, "coreApi", 8080), `${p} → core-api`).toBe(false);
+      expect(may(p, "web", 3000), `${p} → web`).toBe(false);
+    }
+  });
+
+  it("7.4: lets nothing but Prometheus reach a management or metrics port", () => {
+    for (const p of ["edge", "otherEnvoy", "web", "debug", "ingressNginx", "operator"]) {
+      expect(may(p, "coreApi", 8081), `${p} → core-api management`).toBe(false);
+      expect(may(p, "web", 9464), `${p} → web metrics`).toBe(false);
+    }
+    expect(may("prometheus", "coreApi", 8081)).toBe(true);
+    expect(may("prometheus", "web", 9464)).toBe(true);
+    expect(may("prometheus", "coreApi", 8080)).toBe(false);
+    expect(may("prometheus", "web", 3000)).toBe(false);
   });
 
   it("lets web call core-api, and core-api reach PostgreSQL only through the pooler", () => {
@@ -89,11 +112,17 @@ describe.each(["prod", "local"])("network policies of the %s render", (stack) =>
   });
 
   it("lets Prometheus scrape every metrics port", () => {
-    expect(may("prometheus", "coreApi", 8080)).toBe(true);
-    expect(may("prometheus", "web", 3000)).toBe(true);
+    expect(may("prometheus", "coreApi", 8081)).toBe(true);
+    expect(may("prometheus", "web", 9464)).toBe(true);
     expect(may("prometheus", "primary", 9187)).toBe(true);
     expect(may("prometheus", "pooler", 9127)).toBe(true);
     expect(may("prometheus", "primary", 5432)).toBe(false);
+  });
+
+  it("7.1: admits the edge to cert-manager's HTTP-01 solver pods on 8089, and nothing else", () => {
+    expect(may("edge", "solver", 8089)).toBe(true);
+    expect(may("edge", "solver", 8080)).toBe(false);
+    for (const p of ["coreApi", "web", "pooler", "primary", "debug", "prometheus", "operator", "otherEnvoy", "egController", "ingressNginx"]) expect(may(p, "solver", 8089), p).toBe(false);
   });
 
   it("allows DNS from every platform pod, and nothing for a pod nobody declared", () => {

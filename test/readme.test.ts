@@ -32,7 +32,7 @@ describe("README example", () => {
       const rec = mockRuntime("prod");
       await import(file);
       await settle();
-      for (const kind of ["Namespace", "Secret", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "Ingress"]) {
+      for (const kind of ["Namespace", "Secret", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "HTTPRoute", "BackendTrafficPolicy"]) {
         expect(rec.kind(kind).length, kind).toBeGreaterThan(0);
       }
       expect((rec.kind("Deployment")[0]!.inputs.metadata as { namespace: string }).namespace).toBe("shop-prod");

@@ -12,8 +12,18 @@ export interface ClusterServicesArgs {
   readonly cnpgNamespace?: string;
   /** ClusterIssuers to create. @default ["selfsigned", "letsencrypt-staging", "letsencrypt-prod"] */
   readonly issuers?: readonly ClusterIssuerName[];
-  /** IngressClass that solves ACME HTTP-01 challenges. @default "nginx" */
+  /** IngressClass that solves ACME HTTP-01 challenges (Ingress mode only). @default "nginx" */
   readonly ingressClassName?: string;
+  /**
+   * Solve ACME challenges through Gateway API instead of an IngressClass: HTTP-01 with an HTTPRoute on this
+   * Gateway listener (cert-manager's `gatewayHTTPRoute` solver, Gateway API support enabled in its config), or
+   * DNS-01 in Route 53. Set `ready` to what installs the Gateway API CRDs: cert-manager must start after them.
+   */
+  readonly gatewayApi?: {
+    readonly http01ParentRef: { readonly name: string; readonly namespace: string; readonly sectionName: string };
+    readonly dns01?: { readonly route53: { readonly region: string; readonly hostedZoneId: string; readonly roleArn?: string } };
+    readonly ready?: readonly pulumi.Resource[];
+  };
   /** Contact e-mail registered with Let's Encrypt (expiry notices). @default - none */
   readonly acmeEmail?: string;
   /** Helm timeout per release, seconds. @default 600 */
@@ -34,6 +44,7 @@ export interface ResolvedClusterServicesArgs {
   readonly cnpgNamespace: string;
   readonly issuers: readonly ClusterIssuerName[];
   readonly ingressClassName: string;
+  readonly gatewayApi?: ClusterServicesArgs["gatewayApi"];
   readonly acmeEmail?: string;
   readonly timeoutSeconds: number;
   readonly charts: { readonly certManager: PinnedChart; readonly cnpg: PinnedChart; readonly barmanCloud: PinnedChart };
@@ -57,7 +68,7 @@ export function resolveClusterServicesArgs(a: ClusterServicesArgs = {}): Resolve
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 60 || timeoutSeconds > 3600) invalidArg(C, "timeoutSeconds", timeoutSeconds, "must be an integer between 60 and 3600");
   const charts = { certManager: a.charts?.certManager ?? CERT_MANAGER_CHART, cnpg: a.charts?.cnpg ?? CNPG_CHART, barmanCloud: a.charts?.barmanCloud ?? BARMAN_CLOUD_CHART };
   for (const [k, c] of Object.entries(charts)) if (!PINNED.test(c.version)) invalidArg(C, `charts.${k}.version`, c.version, "must be a pinned semantic version such as 0.29.0");
-  return { certManagerNamespace, cnpgNamespace, issuers, ingressClassName: a.ingressClassName ?? "nginx", acmeEmail: a.acmeEmail, timeoutSeconds, charts };
+  return { certManagerNamespace, cnpgNamespace, issuers, ingressClassName: a.ingressClassName ?? "nginx", ...(a.gatewayApi ? { gatewayApi: a.gatewayApi } : {}), acmeEmail: a.acmeEmail, timeoutSeconds, charts };
 }
 
 /** The ClusterIssuer `spec` for one of the platform's issuer names. */
@@ -68,9 +79,17 @@ export function issuerSpec(name: ClusterIssuerName, a: ResolvedClusterServicesAr
       server: ACME_SERVERS[name],
       ...(a.acmeEmail ? { email: a.acmeEmail } : {}),
       privateKeySecretRef: { name: `${name}-account-key` },
-      solvers: [{ http01: { ingress: { ingressClassName: a.ingressClassName } } }],
+      solvers: [acmeSolver(a)],
     },
   };
+}
+
+/** The ClusterIssuers' ACME solver: an Ingress class, or Gateway API (cert-manager v1.21 `gatewayHTTPRoute`), or DNS-01. */
+function acmeSolver(a: ResolvedClusterServicesArgs): Record<string, unknown> {
+  const g = a.gatewayApi;
+  if (!g) return { http01: { ingress: { ingressClassName: a.ingressClassName } } };
+  if (g.dns01) return { dns01: { route53: { region: g.dns01.route53.region, hostedZoneID: g.dns01.route53.hostedZoneId } } };
+  return { http01: { gatewayHTTPRoute: { parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", ...g.http01ParentRef }] } } };
 }
 
 /**
@@ -103,10 +122,14 @@ export class ClusterServices extends pulumi.ComponentResource {
         release(a.charts.certManager, "cert-manager", a.certManagerNamespace, {
           crds: { enabled: true, keep: true },
           global: { leaderElection: { namespace: a.certManagerNamespace } },
+          // cert-manager v1.21.0 pkg/apis/config/controller/v1alpha1 ControllerConfiguration.gatewayAPI.enabled:
+          // the HTTPRoute-based HTTP-01 solver and Gateway support (needs the Gateway API CRDs at start-up).
+          ...(a.gatewayApi ? { config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", gatewayAPI: { enabled: true } } } : {}),
+          ...(a.gatewayApi?.dns01?.route53.roleArn ? { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": a.gatewayApi.dns01.route53.roleArn } } } : {}),
           resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
         }),
       ),
-      { parent: this },
+      { parent: this, dependsOn: [...(a.gatewayApi?.ready ?? [])] },
     );
 
     this.cnpg = new k8s.helm.v3.Release(

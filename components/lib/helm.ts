@@ -5,6 +5,7 @@ export interface HelmChart {
   readonly chart: string;
   /** An exact version, never a range. */
   readonly version: string;
+  /** A chart repository URL, or an OCI registry path (`oci://registry/namespace`, the chart's name appended). */
   readonly repo: string;
 }
 
@@ -28,9 +29,9 @@ export function pinnedReleaseArgs(c: HelmChart, o: PinnedReleaseOptions): k8s.he
     name: o.name,
     namespace: o.namespace,
     createNamespace: o.createNamespace,
-    chart: c.chart,
+    // An OCI chart is addressed by its full reference; a classic repository by name + repo URL.
+    ...(c.repo.startsWith("oci://") ? { chart: `${c.repo.replace(/\/$/, "")}/${c.chart}` } : { chart: c.chart, repositoryOpts: { repo: c.repo } }),
     version: c.version,
-    repositoryOpts: { repo: c.repo },
     atomic: true,
     cleanupOnFail: true,
     ...(o.skipCrds !== undefined ? { skipCrds: o.skipCrds } : {}),

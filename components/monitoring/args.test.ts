@@ -107,6 +107,10 @@ describe("kube-prometheus-stack values", () => {
     expect(JSON.stringify(v)).not.toContain("hooks.example");
   });
 
+  it("give Grafana no chart Ingress when the platform's gateway routes to it", () => {
+    expect(values({ ...base, ingress: false }).grafana.ingress).toEqual({ enabled: false });
+  });
+
   it("give Grafana its admin from a Secret, dashboards from labelled ConfigMaps, and a TLS Ingress", () => {
     const g = values({ ...base, ingress: { className: "nginx", clusterIssuer: "letsencrypt-prod" } }).grafana;
     expect(g.admin).toEqual({ existingSecret: "grafana-admin", userKey: "username", passwordKey: "password" });
@@ -115,7 +119,7 @@ describe("kube-prometheus-stack values", () => {
     expect(g.ingress).toEqual({
       enabled: true,
       ingressClassName: "nginx",
-      annotations: { "cert-manager.io/cluster-issuer": "letsencrypt-prod", "nginx.ingress.kubernetes.io/ssl-redirect": "true" },
+      annotations: { "cert-manager.io/cluster-issuer": "letsencrypt-prod" },
       hosts: ["grafana.example.com"],
       path: "/",
       tls: [{ secretName: "grafana-tls", hosts: ["grafana.example.com"] }],

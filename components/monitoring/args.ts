@@ -99,7 +99,8 @@ export interface MonitoringArgs {
   readonly prometheus?: PrometheusArgs;
   readonly alertmanager?: AlertmanagerArgs;
   readonly grafana: GrafanaArgs;
-  readonly ingress?: GrafanaIngressArgs;
+  /** Grafana's chart Ingress; `false` when something else routes to it (the platform's gateway). @default {} */
+  readonly ingress?: GrafanaIngressArgs | false;
   readonly alerts?: AlertRulesArgs;
   /** Dashboards provisioned as ConfigMaps for Grafana's sidecar. @default [] */
   readonly dashboards?: readonly DashboardJson[];
@@ -122,7 +123,7 @@ export interface ResolvedMonitoringArgs {
     readonly credentials: Readonly<Record<string, pulumi.Input<string>>>;
   };
   readonly grafana: { readonly host: string; readonly url: string; readonly persistence: boolean; readonly storageSize: string; readonly adminUsername: string };
-  readonly ingress: { readonly className: string; readonly clusterIssuer?: string; readonly tls: boolean };
+  readonly ingress: { readonly enabled: boolean; readonly className: string; readonly clusterIssuer?: string; readonly tls: boolean };
   readonly alerts: { readonly runbookBaseUrl: string; readonly thresholds: Readonly<Record<string, number>>; readonly durations: Readonly<Record<string, string>>; readonly slos: readonly WorkloadSlo[]; readonly sloNamespace: string };
   readonly dashboards: readonly DashboardJson[];
   readonly charts: { readonly kubePrometheusStack: PinnedChart; readonly operatorCrds: PinnedChart };
@@ -190,7 +191,8 @@ export function resolveMonitoringArgs(name: string, a: MonitoringArgs): Resolved
   if (!DNS_NAME.test(host)) invalidArg(c, "grafana.host", host, "must be a lower-case DNS name");
   const storageSize = g.storageSize ?? "10Gi";
   if (!isByteQuantity(storageSize)) invalidArg(c, "grafana.storageSize", storageSize, 'must be a storage quantity such as "10Gi"');
-  const ingress = { className: a.ingress?.className ?? "nginx", clusterIssuer: a.ingress?.clusterIssuer, tls: a.ingress?.tls ?? true };
+  const ing = a.ingress === false ? undefined : a.ingress;
+  const ingress = { enabled: a.ingress !== false, className: ing?.className ?? "nginx", clusterIssuer: ing?.clusterIssuer, tls: ing?.tls ?? true };
 
   const al = a.alerts ?? {};
   const alerts = {

@@ -124,8 +124,10 @@ describe("prod render", () => {
       const [key, json] = Object.entries(c.data as Record<string, string>)[0]!;
       expect(JSON.parse(json).uid).toBe(key.replace(/\.json$/, ""));
     }
-    expect((runs.get("prod")!.outputs.urls as Obj).grafana).toBe("https://grafana.platform.example.com");
-    expect(kps("prod").values.grafana.ingress.tls).toEqual([{ secretName: "grafana-tls", hosts: ["grafana.platform.example.com"] }]);
+    // On the gateway's internal listener, never through a public route or a chart Ingress.
+    expect((runs.get("prod")!.outputs.urls as Obj).grafana).toBe("https://grafana.internal.platform.example.com");
+    expect(kps("prod").values.grafana.ingress).toEqual({ enabled: false });
+
   });
 });
 
@@ -139,7 +141,7 @@ describe("local render", () => {
     expect(v.alertmanager.config.receivers).toEqual([{ name: "null" }]);
     expect(v.alertmanager.alertmanagerSpec.secrets).toEqual([]);
     expect(ofKind("local", "Secret").some((s) => s.metadata.name === "alertmanager-receivers")).toBe(false);
-    expect((runs.get("local")!.outputs.urls as Obj).grafana).toBe("https://grafana.platform.localhost");
+    expect((runs.get("local")!.outputs.urls as Obj).grafana).toBe("https://grafana.internal.platform.localhost");
   });
 });
 

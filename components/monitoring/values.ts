@@ -52,7 +52,6 @@ function grafanaValues(r: ResolvedMonitoringArgs): Record<string, unknown> {
   const g = r.grafana;
   const annotations: Record<string, string> = {};
   if (r.ingress.tls && r.ingress.clusterIssuer) annotations["cert-manager.io/cluster-issuer"] = r.ingress.clusterIssuer;
-  if (r.ingress.tls) annotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "true";
   return {
     enabled: true,
     defaultDashboardsEnabled: true,
@@ -67,14 +66,16 @@ function grafanaValues(r: ResolvedMonitoringArgs): Record<string, unknown> {
     // A ReadWriteOnce volume can't be mounted by the old and the new pod at once.
     deploymentStrategy: { type: g.persistence ? "Recreate" : "RollingUpdate" },
     resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
-    ingress: {
-      enabled: true,
-      ingressClassName: r.ingress.className,
-      annotations,
-      hosts: [g.host],
-      path: "/",
-      tls: r.ingress.tls ? [{ secretName: "grafana-tls", hosts: [g.host] }] : [],
-    },
+    ingress: r.ingress.enabled
+      ? {
+          enabled: true,
+          ingressClassName: r.ingress.className,
+          annotations,
+          hosts: [g.host],
+          path: "/",
+          tls: r.ingress.tls ? [{ secretName: "grafana-tls", hosts: [g.host] }] : [],
+        }
+      : { enabled: false },
     sidecar: {
       dashboards: {
         enabled: true,

@@ -1,3 +1,5 @@
+import type { GatewayRef } from "../edge/gateway-ref";
+import { resolveRouteArgs, type RouteArgs } from "../edge/route-args";
 import { invalidArg } from "../lib/errors";
 import { isByteQuantity, isCpuQuantity } from "../lib/quantities";
 
@@ -43,19 +45,37 @@ export interface ResourcesArgs {
   readonly limits?: { readonly cpu?: string; readonly memory?: string };
 }
 
+/**
+ * The workload on the platform's gateway: an HTTPRoute (or GRPCRoute) per group of paths, with a
+ * per-client-address rate limit, timeouts and WebSocket settings (see `ServiceRoutes`).
+ */
+export interface WorkloadRouteArgs extends Omit<RouteArgs, "namespace" | "service" | "labels" | "gateway"> {
+  /** The gateway to attach to (`EdgeGateway.ref`, or `gatewayRefFor` for a cluster's gateway). */
+  readonly gateway: GatewayRef;
+}
+
+/**
+ * An Ingress, only for clusters that already run a maintained Ingress controller (for example the
+ * AWS Load Balancer Controller). Rate limiting and client addresses are then the controller's job.
+ */
 export interface IngressArgs {
   /** Public host name. @example "api.platform.example.com" */
   readonly host: string;
   /** @default "/" */
   readonly path?: string;
-  /** @default "nginx" */
-  readonly className?: string;
-  /** cert-manager ClusterIssuer for the TLS certificate. */
+  /** IngressClass of the cluster's controller. @example "alb" */
+  readonly className: string;
+  /** cert-manager ClusterIssuer for the TLS certificate (omit when the controller terminates TLS itself, e.g. ACM). */
   readonly clusterIssuer?: string;
   /** @default true */
   readonly tls?: boolean;
-  /** Per-client-IP requests per minute (ingress-nginx `limit-rpm`). @default 100 */
-  readonly rateLimitPerMinute?: number;
+  /** Controller-specific annotations (e.g. `alb.ingress.kubernetes.io/wafv2-acl-arn` for a WAF rate rule). */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * Who the controller's traffic comes from, for the NetworkPolicy: its pods (namespace + labels), or the load
+   * balancer's addresses when it targets pod IPs directly (ALB `target-type: ip`).
+   */
+  readonly from: { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> } | { readonly cidrs: readonly string[] };
 }
 
 export interface WorkloadArgs {
@@ -88,8 +108,11 @@ export interface WorkloadArgs {
   readonly writablePaths?: readonly string[];
   /** Run as this UID/GID. @default 10001 */
   readonly runAsUser?: number;
+  /** Route the workload through the platform's gateway. */
+  readonly route?: WorkloadRouteArgs;
+  /** Or expose it through a maintained Ingress controller the cluster already runs (not both). */
   readonly ingress?: IngressArgs;
-  /** Pods allowed to call this workload (same namespace unless set); the ingress controller always may. */
+  /** Pods allowed to call this workload (same namespace unless set); the edge (gateway or ingress) always may. */
   readonly callers?: readonly Omit<Peer, "ports">[];
   /** What this workload calls (egress); DNS is always allowed. */
   readonly dependencies?: readonly Peer[];
@@ -100,8 +123,6 @@ export interface WorkloadArgs {
    * @default false
    */
   readonly egressHttps?: boolean;
-  /** Namespace of the ingress controller. @default "ingress-nginx" */
-  readonly ingressControllerNamespace?: string;
   /** Namespace of Prometheus (allowed to scrape). @default "monitoring" */
   readonly monitoringNamespace?: string;
   /**
@@ -120,13 +141,18 @@ export interface ResolvedWorkloadArgs extends WorkloadArgs {
     Pick<AutoscalingArgs, "targetCpuUtilization" | "targetMemoryUtilization">;
   readonly startupFailureThreshold: number;
   readonly runAsUser: number;
-  readonly ingressControllerNamespace: string;
   readonly monitoringNamespace: string;
   readonly podDisruptionBudget: boolean;
 }
 
 const NAME = /^[a-z]([a-z0-9-]{0,40}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Where a workload's routes live: the namespace of the listener they attach to (its own when the gateway is there). */
+export function routeNamespace(a: Pick<WorkloadArgs, "namespace" | "route">): string {
+  const l = a.route ? a.route.gateway.listeners[a.route.listener ?? "public"] : undefined;
+  return l?.parentRef.namespace ?? a.namespace;
+}
 
 /** Resolves defaults and validates; throws an error that says what to change. */
 export function resolveWorkloadArgs(name: string, a: WorkloadArgs): ResolvedWorkloadArgs {
@@ -172,9 +198,11 @@ export function resolveWorkloadArgs(name: string, a: WorkloadArgs): ResolvedWork
   }
   const dupe = Object.keys(a.env ?? {}).find((k) => a.secretEnv?.[k] !== undefined);
   if (dupe) invalidArg(c, "secretEnv", dupe, "is also set in env; a variable comes from one place");
-  if (a.ingress) {
-    const rl = a.ingress.rateLimitPerMinute ?? 100;
-    if (!Number.isInteger(rl) || rl < 1) invalidArg(c, "ingress.rateLimitPerMinute", rl, "must be an integer >= 1");
+  if (a.route && a.ingress) invalidArg(c, "ingress", a.ingress.host, "cannot be set together with route: a workload is exposed through one edge");
+  if (a.route) resolveRouteArgs(name, { ...a.route, namespace: routeNamespace(a), service: { name, port: 80, namespace: a.namespace } });
+  if (a.ingress && !a.ingress.className) invalidArg(c, "ingress.className", a.ingress.className, "must name the cluster's Ingress controller class");
+  if (a.metrics && (a.metrics.port ?? port) === port && (a.route || a.ingress)) {
+    invalidArg(c, "metrics.port", a.metrics.port ?? port, "must differ from port on an exposed workload: the edge routes the serving port, and metrics never go public");
   }
   for (const p of a.writablePaths ?? []) if (!p.startsWith("/")) invalidArg(c, "writablePaths", p, "must be absolute");
   return {
@@ -184,7 +212,6 @@ export function resolveWorkloadArgs(name: string, a: WorkloadArgs): ResolvedWork
     autoscaling,
     startupFailureThreshold: a.startupFailureThreshold ?? 30,
     runAsUser: a.runAsUser ?? 10001,
-    ingressControllerNamespace: a.ingressControllerNamespace ?? "ingress-nginx",
     monitoringNamespace: a.monitoringNamespace ?? "monitoring",
     podDisruptionBudget: a.podDisruptionBudget ?? true,
   };

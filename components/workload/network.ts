@@ -1,4 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
+import { gatewayPeer } from "../edge/gateway-ref";
 import type { ResolvedWorkloadArgs } from "./args";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
@@ -6,15 +7,19 @@ type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 const byName = (ns: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
 
 /**
- * Ingress: only the ingress controller and declared callers on the HTTP port,
- * Prometheus on the metrics port. Egress: DNS, and the declared dependencies.
- * The namespace's default-deny policy blocks everything else.
+ * Ingress: the edge (the gateway's Envoy pods, or the Ingress controller) and declared
+ * callers on the HTTP port, Prometheus on the metrics port. Egress: DNS, and the
+ * declared dependencies. The namespace's default-deny policy blocks everything else.
  */
 export function networkPolicySpec(a: ResolvedWorkloadArgs, selector: Record<string, string>, metricsPort: number): NetworkPolicySpec {
   const httpPort = [{ protocol: "TCP", port: a.port }];
-  const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
-    { from: [byName(a.ingressControllerNamespace)], ports: httpPort },
-  ];
+  const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [];
+  if (a.route) ingress.push({ from: [gatewayPeer(a.route.gateway)], ports: httpPort });
+  if (a.ingress) {
+    const f = a.ingress.from;
+    const peers = "cidrs" in f ? f.cidrs.map((cidr) => ({ ipBlock: { cidr } })) : [{ ...byName(f.namespace), ...(f.podLabels ? { podSelector: { matchLabels: { ...f.podLabels } } } : {}) }];
+    ingress.push({ from: peers, ports: httpPort });
+  }
   for (const c of a.callers ?? []) {
     const peer = c.namespace
       ? { ...byName(c.namespace), ...(c.podLabels ? { podSelector: { matchLabels: { ...c.podLabels } } } : {}) }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { mockRuntime, settle } from "../../test/harness";
 import { resolveWorkloadArgs, type WorkloadArgs } from "./args";
+import { gatewayRefFor } from "../edge/gateway-ref";
+
+const gateway = gatewayRefFor({ name: "edge", namespace: "apps", publicDomain: "example.com", internalDomain: "internal.example.com" });
 import { Workload } from "./workload";
 
 const base: WorkloadArgs = {
@@ -9,13 +12,13 @@ const base: WorkloadArgs = {
   component: "api",
   image: "ghcr.io/example/api:1.0.0",
   port: 8080,
-  metrics: { path: "/actuator/prometheus" },
+  metrics: { path: "/actuator/prometheus", port: 8081 },
   probes: { startup: "/health/startup", liveness: "/health/live", readiness: "/health/ready" },
   env: { LOG_LEVEL: "info" },
   secretEnv: { DB_PASSWORD: { secret: "db", key: "password" } },
   autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70, targetMemoryUtilization: 80, scaleDownStabilizationSeconds: 120 },
   resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-  ingress: { host: "api.example.com", clusterIssuer: "letsencrypt-prod" },
+  route: { gateway, host: "api.example.com" },
   callers: [{ podLabels: { "app.kubernetes.io/name": "web" } }],
   dependencies: [{ podLabels: { "cnpg.io/poolerName": "db-pooler-rw" }, ports: [5432] }],
 };
@@ -42,6 +45,10 @@ describe("Workload validation", () => {
     ["autoscaling without targets", { autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 2 } }, /autoscaling needs targetCpuUtilization and\/or targetMemoryUtilization/],
     ["same variable plain and secret", { env: { DB_PASSWORD: "x" } }, /secretEnv is also set in env/],
     ["bad port", { port: 70000 }, /port must be between 1 and 65535, got 70000/],
+    ["metrics on the routed port", { metrics: { path: "/actuator/prometheus" } }, /metrics\.port must differ from port on an exposed workload.*got 8080/],
+    ["route and ingress at once", { ingress: { host: "api.example.com", className: "alb", from: { cidrs: ["10.0.0.0/16"] } } }, /ingress cannot be set together with route/],
+    ["route host outside the listener's domain", { route: { gateway, host: "api.example.org" } }, /Route api: host must end in \.example\.com/],
+    ["internal route without an internal listener", { route: { gateway: gatewayRefFor({ name: "edge", namespace: "apps", publicDomain: "example.com" }), host: "api.example.com", listener: "internal" } }, /listener is not declared on this gateway/],
   ];
   for (const [what, change, expected] of cases) {
     it(what, () => {
@@ -112,17 +119,26 @@ describe("Workload objects", () => {
     const { obj } = await build();
     const sm = obj("ServiceMonitor")!;
     expect(sm.metadata.labels["platform.dev/monitoring"]).toBe("platform");
-    expect(sm.spec.endpoints[0]).toMatchObject({ port: "http", path: "/actuator/prometheus" });
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: "metrics", path: "/actuator/prometheus" });
   });
 
-  it("NetworkPolicy: in from ingress controller, callers and Prometheus; out to DNS and declared dependencies", async () => {
+  it("NetworkPolicy: in from the gateway's Envoy pods, callers and Prometheus (metrics port only); out to DNS and declared dependencies", async () => {
     const { obj } = await build();
     const np = obj("NetworkPolicy")!.spec;
     expect(np.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(np.ingress[0]).toEqual({
+      from: [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } },
+          podSelector: { matchLabels: { ...gateway.dataPlane.podLabels } },
+        },
+      ],
+      ports: [{ protocol: "TCP", port: 8080 }],
+    });
+    expect(gateway.dataPlane.podLabels).toMatchObject({ "gateway.envoyproxy.io/owning-gateway-name": "edge", "gateway.envoyproxy.io/owning-gateway-namespace": "apps" });
     const froms = np.ingress.map((r: any) => r.from[0]);
-    expect(froms).toContainEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } });
     expect(froms).toContainEqual({ podSelector: { matchLabels: { "app.kubernetes.io/name": "web" } } });
-    expect(froms).toContainEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } });
+    expect(np.ingress.at(-1)).toEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 8081 }] });
     expect(np.egress[0].ports).toEqual([{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
     expect(np.egress[1]).toEqual({ to: [{ podSelector: { matchLabels: { "cnpg.io/poolerName": "db-pooler-rw" } } }], ports: [{ protocol: "TCP", port: 5432 }] });
     expect(np.egress).toHaveLength(2);
@@ -135,12 +151,33 @@ describe("Workload objects", () => {
     expect(egress[2]).toEqual({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }], ports: [{ protocol: "TCP", port: 443 }] });
   });
 
-  it("Ingress with TLS from cert-manager and per-IP rate limiting (100 req/min by default)", async () => {
-    const { obj, w } = await build();
+  it("an HTTPRoute on the public listener with a per-client-address limit (100 req/min by default) and timeouts", async () => {
+    const { rec, w } = await build();
+    const route = rec.kind("HTTPRoute")[0]!.inputs as Record<string, any>;
+    expect(route.metadata).toMatchObject({ name: "api", namespace: "apps" });
+    expect(route.spec.parentRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "edge", namespace: "apps", sectionName: "https" }]);
+    expect(route.spec.hostnames).toEqual(["api.example.com"]);
+    expect(route.spec.rules[0]).toEqual({ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "api", port: 80 }], timeouts: { request: "30s" } });
+    const btp = rec.kind("BackendTrafficPolicy")[0]!.inputs as Record<string, any>;
+    expect(btp.spec.targetRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "api" }]);
+    expect(btp.spec.rateLimit.local.rules[0]).toEqual({ clientSelectors: [{ sourceCIDR: { type: "Distinct", value: "0.0.0.0/0" } }], limit: { requests: 100, unit: "Minute" } });
+    expect(rec.kind("Ingress")).toHaveLength(0);
+    expect(w.url).toBe("https://api.example.com");
+  });
+
+  it("Ingress mode, for a cluster's own maintained controller: its class, cert-manager TLS, the controller admitted, no nginx annotations", async () => {
+    const { obj, rec, w } = await build({
+      ...base,
+      route: undefined,
+      ingress: { host: "api.example.com", className: "alb", clusterIssuer: "letsencrypt-prod", from: { cidrs: ["10.0.0.0/16"] }, annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } },
+    });
     const ing = obj("Ingress")!;
-    expect(ing.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod");
-    expect(ing.metadata.annotations["nginx.ingress.kubernetes.io/limit-rpm"]).toBe("100");
+    expect(ing.spec.ingressClassName).toBe("alb");
+    expect(ing.metadata.annotations).toEqual({ "alb.ingress.kubernetes.io/target-type": "ip", "cert-manager.io/cluster-issuer": "letsencrypt-prod" });
     expect(ing.spec.tls).toEqual([{ hosts: ["api.example.com"], secretName: "api-tls" }]);
+    expect(JSON.stringify(ing)).not.toContain("nginx");
+    expect(obj("NetworkPolicy")!.spec.ingress[0]).toEqual({ from: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ protocol: "TCP", port: 8080 }] });
+    expect(rec.kind("HTTPRoute")).toHaveLength(0);
     expect(w.url).toBe("https://api.example.com");
   });
 
@@ -149,7 +186,7 @@ describe("Workload objects", () => {
       ...base,
       autoscaling: undefined,
       replicas: 2,
-      ingress: undefined,
+      route: undefined,
       transform: { deployment: (a: any) => ({ ...a, metadata: { ...a.metadata, annotations: { patched: "yes" } } }) },
     } as WorkloadArgs);
     expect(obj("HorizontalPodAutoscaler")).toBeUndefined();

@@ -5,6 +5,8 @@ import { selectorLabels, standardLabels } from "../lib/labels";
 import { serviceMonitor } from "../monitoring/monitors";
 import { resolveWorkloadArgs, type ResolvedWorkloadArgs, type WorkloadArgs } from "./args";
 import { networkPolicySpec } from "./network";
+import { ServiceRoutes } from "../edge/routes";
+import { routeNamespace } from "./args";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
 export interface WorkloadTransforms {
@@ -13,6 +15,8 @@ export interface WorkloadTransforms {
   readonly hpa?: Transform<k8s.autoscaling.v2.HorizontalPodAutoscalerArgs>;
   readonly pdb?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
   readonly ingress?: Transform<k8s.networking.v1.IngressArgs>;
+  readonly route?: Transform<k8s.apiextensions.CustomResourceArgs>;
+  readonly routePolicy?: Transform<k8s.apiextensions.CustomResourceArgs>;
   readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
   readonly serviceMonitor?: Transform<k8s.apiextensions.CustomResourceArgs>;
 }
@@ -20,6 +24,8 @@ export interface WorkloadTransforms {
 export interface WorkloadComponentArgs extends WorkloadArgs {
   /** What the ServiceMonitor waits for: the prometheus-operator CRDs, when this stack installs them. @default [] */
   readonly monitoringCrdsReady?: readonly pulumi.Resource[];
+  /** What routes wait for: the gateway (and its CRDs), when this stack creates it. @default [] */
+  readonly edgeReady?: readonly pulumi.Resource[];
   /** Escape hatch per child, applied to the args just before the child is created. */
   readonly transform?: WorkloadTransforms;
 }
@@ -27,8 +33,9 @@ export interface WorkloadComponentArgs extends WorkloadArgs {
 /**
  * The app tier: Deployment, Service, HPA (autoscaling/v2), a PDB that can never
  * block a drain, probes, restricted security context, topology spread,
- * zero-unavailable rollouts, ServiceMonitor, NetworkPolicy and optional Ingress
- * with TLS and per-IP rate limiting.
+ * zero-unavailable rollouts, ServiceMonitor, NetworkPolicy, and optional routes
+ * on the platform's gateway (per-client rate limits, timeouts, WebSocket) or an
+ * Ingress for a cluster's own maintained controller.
  */
 export class Workload extends pulumi.ComponentResource {
   public readonly args: ResolvedWorkloadArgs;
@@ -38,11 +45,12 @@ export class Workload extends pulumi.ComponentResource {
   public readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
   public readonly pdb?: k8s.policy.v1.PodDisruptionBudget;
   public readonly ingress?: k8s.networking.v1.Ingress;
+  public readonly routes?: ServiceRoutes;
   public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
   public readonly serviceMonitor?: k8s.apiextensions.CustomResource;
   /** In-cluster URL of the Service. */
   public readonly internalUrl: string;
-  /** Public URL when an Ingress is declared. */
+  /** Public URL when a route or an Ingress is declared. */
   public readonly url?: string;
 
   constructor(name: string, args: WorkloadComponentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -209,22 +217,34 @@ export class Workload extends pulumi.ComponentResource {
     };
     this.networkPolicy = new k8s.networking.v1.NetworkPolicy(`${name}-networkpolicy`, apply(t?.networkPolicy, npArgs), child());
 
+    if (a.route) {
+      const { gateway, ...route } = a.route;
+      this.routes = new ServiceRoutes(
+        name,
+        {
+          ...route,
+          gateway,
+          // The route lives with the listener it attaches to; a ReferenceGrant here lets it reach this Service when that is elsewhere.
+          namespace: routeNamespace(a),
+          service: { name, port: 80, namespace: ns },
+          labels,
+          transform: { route: t?.route, policy: t?.routePolicy },
+          dependsOn: [this.service, ...(args.edgeReady ?? [])],
+        },
+        { parent: this, dependsOn: opts?.dependsOn },
+      );
+      this.url = this.routes.url;
+    }
+
     if (a.ingress) {
       const ing = a.ingress;
       const tls = ing.tls ?? true;
-      const annotations: Record<string, string> = {
-        "nginx.ingress.kubernetes.io/limit-rpm": String(ing.rateLimitPerMinute ?? 100),
-        "nginx.ingress.kubernetes.io/limit-burst-multiplier": "2",
-        "nginx.ingress.kubernetes.io/proxy-body-size": "8m",
-      };
-      if (tls) {
-        annotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "true";
-        if (ing.clusterIssuer) annotations["cert-manager.io/cluster-issuer"] = ing.clusterIssuer;
-      }
+      const annotations: Record<string, string> = { ...(ing.annotations ?? {}) };
+      if (tls && ing.clusterIssuer) annotations["cert-manager.io/cluster-issuer"] = ing.clusterIssuer;
       const ingressArgs: k8s.networking.v1.IngressArgs = {
         metadata: { name, namespace: ns, labels, annotations },
         spec: {
-          ingressClassName: ing.className ?? "nginx",
+          ingressClassName: ing.className,
           tls: tls ? [{ hosts: [ing.host], secretName: `${name}-tls` }] : undefined,
           rules: [
             {

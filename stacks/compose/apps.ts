@@ -2,6 +2,7 @@ import { selectorLabels } from "../../components/lib/labels";
 import { nodeRedisEnv, springRedisEnv } from "../../components/redis/connection";
 import { Workload, type Peer, type SecretRef } from "../../components/workload";
 import type { DataParts, MonitoringParts, PlatformContext } from "./context";
+import type { EdgeParts } from "./edge";
 
 export interface AppParts {
   readonly urls: Record<string, string>;
@@ -9,8 +10,13 @@ export interface AppParts {
   readonly web: Workload;
 }
 
+/** Spring Boot's management server (actuator: health groups, /actuator/prometheus). */
+export const CORE_API_MANAGEMENT_PORT = 8081;
+/** web's metrics listener (prom-client), separate from the Next.js server. */
+export const WEB_METRICS_PORT = 9464;
+
 /** The sample product: core-api (Spring Boot) and web (Next.js), images from stack config. */
-export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: MonitoringParts): AppParts {
+export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: MonitoringParts, edge: EdgeParts): AppParts {
   const { cfg, secrets } = ctx;
   const s = cfg.settings;
   const ns = cfg.namespace;
@@ -18,13 +24,11 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
     const g = secrets.get(secret);
     return { secret: g.secretName, key: key ?? g.key };
   };
-  const ingress = (host: string) => ({
-    host,
-    className: s.ingress.className,
-    clusterIssuer: s.ingress.clusterIssuer,
-    tls: s.ingress.tls,
-    rateLimitPerMinute: s.ingress.rateLimitPerMinute,
-  });
+  /** The app on the stack's edge: routes on the gateway (per-client limits on `paths` marked so), or an Ingress. */
+  const expose = (app: string, paths?: { prefix: string; rateLimit?: boolean }[]) =>
+    edge.gateway
+      ? { route: { gateway: edge.gateway, host: edge.publicHost(app), rateLimitPerMinute: s.ingress.rateLimitPerMinute, ...(paths ? { paths } : {}) }, edgeReady: edge.ready }
+      : { ingress: edge.ingress!(edge.publicHost(app)) };
   const opts = { parent: ctx.parent, dependsOn: [ctx.namespace.namespace, ...data.ready] };
   /** What every app of the stack shares: where it runs, who scrapes it, its size from the environment table. */
   const common = (app: "coreApi" | "web") => ({
@@ -45,6 +49,10 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
     JAVA_TOOL_OPTIONS: "-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp",
     MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: "health,prometheus",
     MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED: "true",
+    // Actuator on its own port, which only Prometheus may reach and no route leads to; the
+    // liveness/readiness groups are also served on the main port (/livez, /readyz) for the probes.
+    MANAGEMENT_SERVER_PORT: String(CORE_API_MANAGEMENT_PORT),
+    MANAGEMENT_ENDPOINT_HEALTH_PROBES_ADD_ADDITIONAL_PATHS: "true",
     // Histogram buckets at the SLO thresholds, so latency SLOs are exact.
     MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILES_HISTOGRAM_HTTP_SERVER_REQUESTS: "true",
     MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS: "200ms,500ms,1s",
@@ -74,11 +82,12 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
       ...common("coreApi"),
       component: "api",
       port: 8080,
-      metrics: { path: "/actuator/prometheus" },
-      probes: { startup: "/actuator/health/liveness", liveness: "/actuator/health/liveness", readiness: "/actuator/health/readiness" },
+      metrics: { path: "/actuator/prometheus", port: CORE_API_MANAGEMENT_PORT },
+      probes: { startup: "/livez", liveness: "/livez", readiness: "/readyz" },
       env: apiEnv,
       secretEnv: apiSecretEnv,
-      ingress: ingress(`api.${s.domain}`),
+      // All of core-api is API: every path is rate limited per client address.
+      ...expose("api"),
       callers: [{ podLabels: selectorLabels({ name: "web", instance: cfg.stack }) }],
       dependencies: apiDeps,
       // JWKS of the Keycloak realm, fetched from its public issuer URL.
@@ -97,11 +106,12 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
       ...common("web"),
       component: "frontend",
       port: 3000,
-      // prom-client's default registry served by the app's /api/metrics route.
-      metrics: { path: "/api/metrics" },
+      // prom-client's default registry on its own listener (METRICS_PORT), never on the routed port.
+      metrics: { path: "/metrics", port: WEB_METRICS_PORT },
       probes: { startup: "/api/health", liveness: "/api/health", readiness: "/api/health" },
       env: {
         NODE_ENV: "production",
+        METRICS_PORT: String(WEB_METRICS_PORT),
         NEXTAUTH_URL: `https://app.${s.domain}`,
         API_URL: coreApi.internalUrl,
         KEYCLOAK_ISSUER: `https://auth.${s.domain}/realms/platform`,
@@ -114,7 +124,8 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
         ...webRedis.secretEnv,
       },
       writablePaths: ["/app/.next/cache"],
-      ingress: ingress(`app.${s.domain}`),
+      // API routes are rate limited per client address; pages and static assets (a page load fetches dozens) are not.
+      ...expose("app", [{ prefix: "/api" }, { prefix: "/", rateLimit: false }]),
       dependencies: [{ podLabels: selectorLabels({ name: "core-api", instance: cfg.stack }), ports: [8080] }, ...redisPeers],
       // NextAuth talks OIDC to the Keycloak issuer through its public URL.
       egressHttps: true,

@@ -1,17 +1,22 @@
 import { ClusterServices } from "../../components/cluster-services";
 import type { ClusterParts, PlatformContext } from "./context";
+import type { EdgeInstallParts } from "./edge";
 
 /**
  * Cluster-wide operators: cert-manager (+ ClusterIssuers), CloudNativePG and the
  * Barman Cloud plugin — only in stacks that own their cluster
  * (`clusterServices: true`); others rely on the cluster's own and wait for nothing.
  */
-export function composeClusterServices(ctx: PlatformContext): ClusterParts {
+export function composeClusterServices(ctx: PlatformContext, edge: EdgeInstallParts = { ready: [] }): ClusterParts {
   const s = ctx.cfg.settings;
   if (!s.clusterServices) return { ready: [] };
   const services = new ClusterServices(
     "cluster-services",
-    { ingressClassName: s.ingress.className, acmeEmail: s.alerting.email?.to },
+    {
+      ...(s.ingress.className ? { ingressClassName: s.ingress.className } : {}),
+      ...(edge.certManager ? { gatewayApi: edge.certManager } : {}),
+      acmeEmail: s.alerting.email?.to,
+    },
     { parent: ctx.parent },
   );
   const { nodes, edges } = ctx.topology;

@@ -73,4 +73,6 @@ export interface MonitoringParts {
    * (the prometheus-operator CRDs); empty when the stack uses the cluster's own.
    */
   readonly crdsReady: pulumi.Resource[];
+  /** The monitoring stack itself (what a route to Grafana waits for); empty when the stack uses the cluster's. */
+  readonly ready?: pulumi.Resource[];
 }

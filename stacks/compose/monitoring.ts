@@ -12,6 +12,7 @@ import {
 } from "../../components/monitoring";
 import type { StackConfig } from "../config";
 import type { ClusterParts, MonitoringParts, PlatformContext } from "./context";
+import { adminHost } from "./edge";
 
 /** The SLOs the platform declares for its workloads (REQUIREMENTS.md: 99.9 %, reads p95 < 200 ms, writes < 500 ms). */
 export function platformSlos(namespace: string): WorkloadSlo[] {
@@ -87,8 +88,9 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
       namespace: MONITORING_NAMESPACE,
       prometheus: { replicas: m.prometheus.replicas, retention: m.prometheus.retention, storageSize: m.prometheus.storageSize, resources: m.prometheus.resources },
       alertmanager: { replicas: m.alertmanager.replicas, routing, credentials },
-      grafana: { admin: { username: admin.username ?? "admin", password: admin.value }, persistence: m.grafana.persistence, storageSize: m.grafana.storageSize },
-      ingress: { className: s.ingress.className, clusterIssuer: s.ingress.clusterIssuer, tls: s.ingress.tls },
+      grafana: { admin: { username: admin.username ?? "admin", password: admin.value }, persistence: m.grafana.persistence, storageSize: m.grafana.storageSize, host: adminHost(cfg, "grafana") },
+      // Gateway mode: Grafana goes on the gateway's internal listener (stacks/compose/edge.ts), not through a chart Ingress.
+      ingress: s.edge.mode === "gateway" ? false : { className: s.ingress.className, clusterIssuer: s.ingress.clusterIssuer, tls: s.ingress.tls },
       alerts: { runbookBaseUrl: m.alerts.runbookBaseUrl, thresholds: m.alerts.thresholds, durations: m.alerts.durations, slos: platformSlos(cfg.namespace), sloNamespace: cfg.namespace },
       dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts), ...(s.redis.provider === "in-cluster" ? redisDashboards(dashboardOpts) : [])],
     },
@@ -132,5 +134,5 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
     t.nodes.push({ id: "email", label: `email ${routing.email.to}` });
     t.edges.push({ from: "alertmanager", to: "email", label: "fallback + warning copy" });
   }
-  return { urls: { grafana: monitoring.grafanaUrl }, monitoringNamespace: monitoring.namespaceName, crdsReady: monitoring.crdsReady };
+  return { urls: { grafana: monitoring.grafanaUrl }, monitoringNamespace: monitoring.namespaceName, crdsReady: monitoring.crdsReady, ready: [monitoring.namespace, monitoring] };
 }

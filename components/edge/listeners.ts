@@ -1,0 +1,55 @@
+/**
+ * What a stack that attaches to a cluster's gateway (a preview) brings of its
+ * own: a ListenerSet in its namespace with an HTTPS listener for its host names
+ * and the certificate for them, and the NetworkPolicy that lets the cluster's
+ * gateway reach cert-manager's HTTP-01 solvers in this namespace.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childDependsOn } from "../lib/deps";
+import { invalidArg } from "../lib/errors";
+import { standardLabels } from "../lib/labels";
+import { applyTransform as apply, type Transform } from "../lib/transform";
+import { underDomain } from "./args";
+import { gatewayRefFor, type GatewayRef } from "./gateway-ref";
+import { certificateSpec, listenerSet, solverNetworkPolicySpec, TLS_SECRETS } from "./gateway-spec";
+
+type CR = k8s.apiextensions.CustomResourceArgs;
+
+export interface EdgeListenersArgs {
+  readonly namespace: string;
+  readonly instance: string;
+  /** The cluster's Gateway. */
+  readonly gateway: { readonly name: string; readonly namespace: string };
+  /** This stack's host names are `<name>.<domain>`. */
+  readonly domain: string;
+  readonly hosts: readonly string[];
+  readonly clusterIssuer: string;
+  /** @default "envoy-gateway-system" */
+  readonly controllerNamespace?: string;
+  readonly transform?: { readonly listenerSet?: Transform<CR>; readonly certificate?: Transform<CR>; readonly solverNetworkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs> };
+}
+
+export class EdgeListeners extends pulumi.ComponentResource {
+  public readonly ref: GatewayRef;
+  public readonly ready: readonly pulumi.Resource[];
+
+  constructor(name: string, args: EdgeListenersArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:edge:Listeners", name, {}, opts);
+    for (const h of args.hosts) if (!underDomain(h, args.domain)) invalidArg("EdgeListeners", "hosts", h, `must end in .${args.domain}`);
+    const lsName = "edge";
+    this.ref = gatewayRefFor({ ...args.gateway, publicDomain: args.domain, listenerSet: { name: lsName, namespace: args.namespace }, controllerNamespace: args.controllerNamespace });
+    const labels = standardLabels({ name: lsName, instance: args.instance, component: "edge" });
+    const t = args.transform ?? {};
+    const cert = new k8s.apiextensions.CustomResource(
+      `${name}-certificate`,
+      apply(t.certificate, { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: `${lsName}-public`, namespace: args.namespace, labels }, spec: certificateSpec(args.hosts, args.domain, false, TLS_SECRETS.public, args.clusterIssuer) }),
+      { parent: this, dependsOn: childDependsOn(opts?.dependsOn) },
+    );
+    const ls = new k8s.apiextensions.CustomResource(`${name}-listenerset`, apply(t.listenerSet, listenerSet(lsName, args.namespace, args.gateway, args.domain, labels) as unknown as CR), { parent: this, dependsOn: childDependsOn(opts?.dependsOn) });
+    const np: k8s.networking.v1.NetworkPolicyArgs = { metadata: { name: "acme-http01-solver", namespace: args.namespace, labels }, spec: solverNetworkPolicySpec(this.ref) };
+    new k8s.networking.v1.NetworkPolicy(`${name}-solver-networkpolicy`, apply(t.solverNetworkPolicy, np), { parent: this, dependsOn: childDependsOn(opts?.dependsOn) });
+    this.ready = [ls, cert];
+    this.registerOutputs({});
+  }
+}
