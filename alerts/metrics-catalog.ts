@@ -23,6 +23,7 @@ const BARMAN = "Barman Cloud plugin via the CloudNativePG instance manager (:918
 const RECORDING = "recording rule";
 const REDIS = "redis_exporter sidecar (:9121 /metrics) of a Redis / Valkey data pod";
 const SENTINEL = "redis_exporter sidecar (:9121 /metrics) of a Redis Sentinel pod";
+const RABBITMQ = "rabbitmq_prometheus plugin of a RabbitMQ node (:15692 /metrics/per-object)";
 const ENVOY = "Envoy data plane of the edge gateway (:19001 /stats/prometheus, PodMonitor envoy-<namespace>-edge)";
 
 export const METRICS: Record<string, MetricInfo> = {
@@ -85,6 +86,16 @@ export const METRICS: Record<string, MetricInfo> = {
   redis_aof_last_bgrewrite_status: { exporter: REDIS, description: "1 when the last AOF rewrite succeeded" },
   redis_sentinel_master_status: { exporter: SENTINEL, description: "1 when the Sentinel sees the primary ok (master_name, master_address, master_status)" },
   redis_sentinel_master_ckquorum_status: { exporter: SENTINEL, description: "1 when SENTINEL CKQUORUM succeeds (master_name, message)" },
+
+  // rabbitmq_prometheus (components/rabbitmq)
+  rabbitmq_identity_info: { exporter: RABBITMQ, description: "1 per node answering, with rabbitmq_node, rabbitmq_cluster (and rabbitmq_cluster_permanent_id on 3.11+)" },
+  rabbitmq_alarms_memory_used_watermark: { exporter: RABBITMQ, description: "1 while the node's memory alarm blocks publishers" },
+  rabbitmq_alarms_free_disk_space_watermark: { exporter: RABBITMQ, description: "1 while the node's disk alarm blocks publishers" },
+  rabbitmq_queue_messages_ready: { exporter: RABBITMQ, description: "messages ready for delivery per queue (vhost, queue)" },
+  rabbitmq_queue_messages_unacked: { exporter: RABBITMQ, description: "messages delivered and not yet acknowledged per queue (vhost, queue)" },
+  rabbitmq_queue_messages: { exporter: RABBITMQ, description: "ready + unacknowledged messages per queue (vhost, queue)" },
+  rabbitmq_queue_consumers: { exporter: RABBITMQ, description: "consumers per queue (vhost, queue)" },
+  kube_statefulset_replicas: { exporter: KSM, description: "desired replicas of a StatefulSet" },
 
   // Recording rules (alerts/slo.ts)
   "slo:error_ratio:rate5m": { exporter: RECORDING, description: "SLO error ratio over 5m by namespace, service, slo" },
