@@ -153,6 +153,32 @@ export const redisSettings = z
     }
   });
 
+/** RabbitMQ: a RabbitmqCluster (cluster operator) with core-api's vhost, user and work queues (topology operator). */
+export const rabbitmqSettings = z
+  .strictObject({
+    enabled: z.boolean(),
+    replicas: z.number().int().min(1).max(9),
+    storageSize: bytes,
+    resources,
+    /** Deliveries before a work-queue message is dead-lettered (RabbitMQ 4.x's own default is 20). */
+    deliveryLimit: z.number().int().min(1).max(1000),
+    /** core-api's work queues; each gets `<name>.dlx` and `<name>.dlq`. */
+    queues: z.array(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$/, { message: 'must be a queue name of letters, digits, "_", "." or "-" (at most 120)' }).refine((q) => !/\.(dlx|dlq)$/.test(q) && !q.startsWith("amq."), {
+        message: 'must not end in ".dlx"/".dlq" (the dead-letter names) nor start with "amq."',
+      }),
+    ),
+    tls: z.strictObject({ issuer: z.string().min(1), kind: z.enum(["Issuer", "ClusterIssuer"]) }).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.replicas > 1 && r.replicas % 2 === 0) ctx.addIssue({ code: "custom", path: ["replicas"], message: "must be 1 or odd (quorum queues need a majority of nodes)" });
+    const seen = new Set<string>();
+    r.queues.forEach((q, i) => {
+      if (seen.has(q)) ctx.addIssue({ code: "custom", path: ["queues", i], message: "is listed twice" });
+      seen.add(q);
+    });
+  });
+
 export const platformSettings = z.strictObject({
   environment: z.enum(["local", "preview", "dev", "staging", "prod"]),
   /** Whether this stack installs the cluster-wide services (operators, monitoring) or uses the cluster's. */
@@ -248,6 +274,7 @@ export const platformSettings = z.strictObject({
       .optional(),
   }),
   redis: redisSettings,
+  rabbitmq: rabbitmqSettings,
   secrets: z.strictObject({
     /** Bump a secret's value to regenerate exactly that secret. */
     rotation: z.record(z.string(), z.union([z.number().int().min(0), z.string().min(1)])),

@@ -27,6 +27,11 @@ export const OPERATOR_FACTS = {
   podSelector: (cluster: string) => ({ "app.kubernetes.io/name": cluster }),
   /** Labels of Services `<name>` and `<name>-nodes` (metadata.GetLabels): what a ServiceMonitor selects on. */
   serviceLabels: (cluster: string) => ({ "app.kubernetes.io/name": cluster, "app.kubernetes.io/component": "rabbitmq", "app.kubernetes.io/part-of": "rabbitmq" }),
+  /**
+   * Status conditions Pulumi waits for: cluster-operator internal/status/status.go `AllReplicasReady`;
+   * topology operator v1.20.1 api/v1beta1/conditions.go `Ready` (every topology kind).
+   */
+  conditions: { cluster: "AllReplicasReady", topology: "Ready" },
   /** Container name of the broker in the pod (statefulset.go). */
   container: "rabbitmq",
   /** internal/resource/service.go generateServicePortsMap: port names and numbers of Service `<name>`. */

@@ -100,7 +100,10 @@ export class RabbitMq extends pulumi.ComponentResource {
 
     this.cluster = new k8s.apiextensions.CustomResource(
       `${name}-cluster`,
-      apply(t.cluster, { apiVersion: RABBITMQ_API_VERSION, kind: "RabbitmqCluster", metadata: { name: a.name, namespace: ns, labels }, spec: rabbitmqClusterSpec(a) }),
+      apply(t.cluster, { apiVersion: RABBITMQ_API_VERSION, kind: "RabbitmqCluster",
+        // Pulumi waits for the operator's condition (internal/status/status.go), so the apps start after the broker.
+        metadata: { name: a.name, namespace: ns, labels, annotations: { "pulumi.com/waitFor": `condition=${OPERATOR_FACTS.conditions.cluster}` } },
+        spec: rabbitmqClusterSpec(a) }),
       child(...operators, this.certificate),
     );
 
@@ -121,7 +124,7 @@ export class RabbitMq extends pulumi.ComponentResource {
           apply(t.topology, {
             apiVersion: RABBITMQ_API_VERSION,
             kind: o.kind,
-            metadata: { name: o.name, namespace: ns, labels: { ...labels, "platform.dev/app": o.app } },
+            metadata: { name: o.name, namespace: ns, labels: { ...labels, "platform.dev/app": o.app }, annotations: { "pulumi.com/waitFor": `condition=${OPERATOR_FACTS.conditions.topology}` } },
             spec: { ...o.spec, rabbitmqClusterReference: { name: a.name } },
           }),
           child(...operators, this.cluster),
