@@ -17,6 +17,7 @@ import {
   platformRuleGroups,
   postgresRuleGroups,
   redisRuleGroups,
+  rabbitmqRuleGroups,
   resolveAlertOptions,
   sloRuleGroups,
   toRuleFileYaml,
@@ -29,7 +30,7 @@ import { isAlertRule } from "./types";
 const BASE = "https://runbooks.example.com/platform";
 const OPTS: AlertOptions = { runbookBaseUrl: BASE };
 const RUNBOOKS = join(__dirname, "..", "docs", "runbooks");
-const ALL_GROUPS = [...platformRuleGroups(OPTS), ...postgresRuleGroups(OPTS), ...redisRuleGroups(OPTS), ...sloRuleGroups([{ service: "core-api" }], OPTS)];
+const ALL_GROUPS = [...platformRuleGroups(OPTS), ...postgresRuleGroups(OPTS), ...redisRuleGroups(OPTS), ...rabbitmqRuleGroups(OPTS), ...sloRuleGroups([{ service: "core-api" }], OPTS)];
 const ALERTS = ALL_GROUPS.flatMap((g) => g.rules).filter(isAlertRule);
 
 describe("every alert", () => {
@@ -144,7 +145,7 @@ describe("alert options", () => {
     expect(r.durations["app.down.for"]).toBe("0s");
     const documented = Object.values(ALERT_DOMAINS).flatMap((d) => [...Object.keys(d.thresholds), ...Object.keys(d.durations)]);
     expect(Object.keys({ ...r.thresholds, ...r.durations }).sort()).toEqual(documented.sort());
-    for (const k of documented) expect(k).toMatch(/^(app|jvm|k8s|cert|monitoring|pg|slo|redis)\.[a-zA-Z0-9.]+$/);
+    for (const k of documented) expect(k).toMatch(/^(app|jvm|k8s|cert|monitoring|pg|slo|redis|rabbitmq)\.[a-zA-Z0-9.]+$/);
     const down = applicationRuleGroups({ ...OPTS, durations: { "app.down.for": "0s" } })[0]!.rules.find((x) => isAlertRule(x) && x.alert === "ApplicationTargetDown") as AlertRule;
     expect(down.for).toBeUndefined();
   });

@@ -74,3 +74,35 @@ export const OPERATOR_FACTS = {
    */
   sharedNamespace: OPERATORS_NAMESPACE,
 } as const;
+
+/**
+ * Spec fields of the pinned CRDs (Go `json` tags of the API types): no schema
+ * package covers rabbitmq.com, so facts.test.ts checks every rendered object
+ * against these. RabbitmqCluster: cluster-operator v2.22.3 api/v1beta1/rabbitmqcluster_types.go;
+ * the rest: messaging-topology-operator v1.20.1 api/v1beta1/<kind>_types.go.
+ */
+export const CRD_SPEC_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  RabbitmqCluster: ["replicas", "image", "imagePullSecrets", "service", "persistence", "resources", "affinity", "tolerations", "rabbitmq", "tls", "override", "skipPostDeploySteps", "autoEnableAllFeatureFlags", "terminationGracePeriodSeconds", "delayStartSeconds", "secretBackend"],
+  "RabbitmqCluster.tls": ["secretName", "caSecretName", "disableNonTLSListeners"],
+  "RabbitmqCluster.rabbitmq": ["additionalPlugins", "additionalConfig", "advancedConfig", "envConfig", "erlangInetConfig"],
+  "RabbitmqCluster.persistence": ["storageClassName", "storage", "emptyDir"],
+  "RabbitmqCluster.service": ["type", "annotations", "ipFamilyPolicy", "labels"],
+  Vhost: ["name", "tracing", "tags", "defaultQueueType", "rabbitmqClusterReference", "deletionPolicy", "limits"],
+  User: ["tags", "rabbitmqClusterReference", "importCredentialsSecret", "limits"],
+  Permission: ["user", "userReference", "vhost", "permissions", "rabbitmqClusterReference"],
+  "Permission.permissions": ["configure", "write", "read"],
+  Exchange: ["name", "vhost", "type", "durable", "autoDelete", "arguments", "rabbitmqClusterReference"],
+  Queue: ["name", "vhost", "type", "durable", "autoDelete", "deleteIfEmpty", "deleteIfUnused", "arguments", "rabbitmqClusterReference", "deletionPolicy"],
+  Binding: ["vhost", "source", "destination", "destinationType", "routingKey", "arguments", "rabbitmqClusterReference"],
+  Policy: ["name", "vhost", "pattern", "applyTo", "priority", "definition", "rabbitmqClusterReference"],
+};
+
+/** Enums of those types (kubebuilder validation markers). */
+export const CRD_ENUMS: Readonly<Record<string, readonly string[]>> = {
+  "Vhost.defaultQueueType": ["quorum", "classic", "stream"],
+  "Vhost.deletionPolicy": ["delete", "retain"],
+  "Queue.deletionPolicy": ["delete", "retain"],
+  "Binding.destinationType": ["exchange", "queue"],
+  "Policy.applyTo": ["queues", "classic_queues", "quorum_queues", "streams", "exchanges", "all"],
+  "User.tags": ["management", "policymaker", "monitoring", "administrator"],
+};
