@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SLO_DEFAULTS, type WorkloadSlo } from "../../alerts/index";
-import { platformDashboards, postgresDashboards, redisDashboards } from "../../dashboards/index";
+import { platformDashboards, postgresDashboards, rabbitmqDashboards, redisDashboards } from "../../dashboards/index";
 import {
   DEFAULT_SECRET_KEYS,
   KUBE_PROMETHEUS_STACK,
@@ -92,7 +92,7 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
       // Gateway mode: Grafana goes on the gateway's internal listener (stacks/compose/edge.ts), not through a chart Ingress.
       ingress: s.edge.mode === "gateway" ? false : { className: s.ingress.className, clusterIssuer: s.ingress.clusterIssuer, tls: s.ingress.tls },
       alerts: { runbookBaseUrl: m.alerts.runbookBaseUrl, thresholds: m.alerts.thresholds, durations: m.alerts.durations, slos: platformSlos(cfg.namespace), sloNamespace: cfg.namespace },
-      dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts), ...(s.redis.provider === "in-cluster" ? redisDashboards(dashboardOpts) : [])],
+      dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts), ...(s.redis.provider === "in-cluster" ? redisDashboards(dashboardOpts) : []), ...(s.rabbitmq.enabled ? rabbitmqDashboards(dashboardOpts) : [])],
     },
     // Only the SLO rules need the stack's namespace. Not cluster.ready: nothing here needs an
     // operator of cluster-services (cert-manager issues Grafana's certificate whenever it is up).
