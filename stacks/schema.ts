@@ -6,7 +6,7 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
-import { isByteQuantity, isCpuQuantity } from "../components/lib/quantities";
+import { isByteQuantity, isCpuQuantity, parseQuantity } from "../components/lib/quantities";
 
 const cpu = z.string().refine(isCpuQuantity, { message: 'must be a Kubernetes CPU quantity such as "250m" or "2"' });
 const bytes = z.string().refine(isByteQuantity, { message: 'must be a Kubernetes memory/storage quantity such as "512Mi" or "10Gi"' });
@@ -171,6 +171,8 @@ export const rabbitmqSettings = z
     tls: z.strictObject({ issuer: z.string().min(1), kind: z.enum(["Issuer", "ClusterIssuer"]) }).optional(),
   })
   .superRefine((r, ctx) => {
+    if ((parseQuantity(r.storageSize) ?? 0) < 2 ** 30) ctx.addIssue({ code: "custom", path: ["storageSize"], message: 'must be at least "1Gi"' });
+    if ((parseQuantity(r.resources.limits.memory) ?? 0) < 256 * 2 ** 20) ctx.addIssue({ code: "custom", path: ["resources", "limits", "memory"], message: 'must be at least "256Mi"' });
     if (r.replicas > 1 && r.replicas % 2 === 0) ctx.addIssue({ code: "custom", path: ["replicas"], message: "must be 1 or odd (quorum queues need a majority of nodes)" });
     const seen = new Set<string>();
     r.queues.forEach((q, i) => {

@@ -176,7 +176,7 @@ export function resolveRabbitMqArgs(componentName: string, a: RabbitMqArgs): Res
   }
   if (!isCpuQuantity(r.requests.cpu)) invalidArg(C, "resources.requests.cpu", r.requests.cpu, 'must be a CPU quantity such as "500m"');
   if (r.limits.cpu !== undefined && !isCpuQuantity(r.limits.cpu)) invalidArg(C, "resources.limits.cpu", r.limits.cpu, 'must be a CPU quantity such as "2"');
-  if (parseQuantity(r.limits.memory)! < 256 * 2 ** 20) invalidArg(C, "resources.limits.memory", r.limits.memory, 'must be at least "256Mi" (the broker alarms at 40% of it)');
+  if (parseQuantity(r.limits.memory)! < 256 * 2 ** 20) invalidArg(C, "resources.limits.memory", r.limits.memory, 'must be at least "256Mi"');
   if (parseQuantity(r.requests.memory)! > parseQuantity(r.limits.memory)!) invalidArg(C, "resources.requests.memory", r.requests.memory, `must not exceed limits.memory (${r.limits.memory})`);
   const storage = parseQuantity(a.storageSize)!;
   const diskFreeLimitBytes = a.diskFreeLimitBytes ?? Math.min(OPERATOR_FACTS.defaults.diskFreeLimitBytes, Math.floor(storage * 0.2));
