@@ -147,6 +147,15 @@ describe("core-api connects as its own user", () => {
   });
 });
 
+describe("rotating core-api's RabbitMQ password", () => {
+  it("rolls core-api (its pod template's rotation stamp changes) and leaves web alone", async () => {
+    const rotated = await renderStack("local", withConfig(readStackConfig("local"), { secrets: { rotation: { rabbitmq: 2 } } }));
+    const ann = (run: RunResult, app: string) => named(run, "Deployment", app).spec.template.metadata.annotations ?? {};
+    expect(ann(rotated, "core-api")).not.toEqual(ann(local, "core-api"));
+    expect(ann(rotated, "web")).toEqual(ann(local, "web"));
+  }, 120_000);
+});
+
 describe("bad RabbitMQ config", () => {
   it.each([
     [{ replicas: 2 }, 'config "platform:rabbitmq.replicas" is 2: must be 1 or odd'],
