@@ -95,7 +95,16 @@ describe("rabbitmq-server 3.10 with the component's topology", () => {
     for (const q of a.apps[0]!.queues) {
       expect(byName[q.name]).toMatchObject({ type: "quorum", policy: `${q.name}-dead-letter` });
       expect(byName[q.deadLetterQueue]).toMatchObject({ type: "quorum", policy: "" });
-      const live = (await (await broker.api(`/queues/core-api/${encodeURIComponent(q.name)}`, ADMIN)).json()) as { effective_policy_definition: Record<string, unknown> };
+      // The management API fills effective_policy_definition in with its next stats round (seconds, more under load).
+      const live = await waitFor(
+        `${q.name}'s effective policy in the management API`,
+        async () => {
+          const r = (await (await broker.api(`/queues/core-api/${encodeURIComponent(q.name)}`, ADMIN)).json()) as { effective_policy_definition?: Record<string, unknown> };
+          return r.effective_policy_definition && Object.keys(r.effective_policy_definition).length > 0 ? r : undefined;
+        },
+        60_000,
+        1000,
+      );
       expect(live.effective_policy_definition).toMatchObject({ "dead-letter-exchange": q.deadLetterExchange, "delivery-limit": q.deliveryLimit, "dead-letter-strategy": "at-least-once" });
     }
   });
@@ -166,16 +175,20 @@ describe("rabbitmq-server 3.10 with the component's topology", () => {
     const names = (text: string) => new Set(text.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(/[{ ]/)[0]!));
     const endpoints = (brokerServiceMonitorSpec(a) as { endpoints: { path: string; metricRelabelings: { action: string; regex: string }[] }[] }).endpoints;
     const served = new Set<string>();
-    for (const e of endpoints) {
-      const re = new RegExp(`^(?:${e.metricRelabelings[0]!.regex})$`);
-      const keep = e.metricRelabelings[0]!.action === "keep";
-      for (const n of names(await fetchText(e.path))) if (re.test(n) === keep) served.add(n);
-    }
+    const scrape = async () => {
+      for (const e of endpoints) {
+        const re = new RegExp(`^(?:${e.metricRelabelings[0]!.regex})$`);
+        const keep = e.metricRelabelings[0]!.action === "keep";
+        for (const n of names(await fetchText(e.path))) if (re.test(n) === keep) served.add(n);
+      }
+    };
     const used = new Set<string>();
     for (const g of rabbitmqRuleGroups({ runbookBaseUrl: "https://x" })) for (const r of g.rules) if (isAlertRule(r)) for (const n of metricNamesInExpr(r.expr)) used.add(n);
     for (const d of rabbitmqDashboards()) for (const q of dashboardQueries(d.json)) for (const n of metricNamesInExpr(q.expr)) used.add(n);
-    const missing = [...used].filter((n) => n.startsWith("rabbitmq_") && !served.has(n));
-    expect(missing).toEqual([]);
+    // Per-queue series appear once the queues' metrics were collected (every few seconds; longer under load).
+    const missingNow = () => [...used].filter((n) => n.startsWith("rabbitmq_") && !served.has(n));
+    await waitFor("the per-queue metrics", async () => (await scrape(), missingNow().length === 0), 60_000, 2000).catch(() => undefined);
+    expect(missingNow()).toEqual([]);
     expect(used.size).toBeGreaterThan(10);
     // Per-queue series with the labels the alerts group by.
     const perObject = await fetchText("/metrics/per-object");
