@@ -15,6 +15,7 @@ import { MONITORING_SPEC, monitoringRuleGroups } from "./monitoring";
 import { checkKnownKeys, checkRunbookBaseUrl, resolveDomain, type DomainSpec } from "./options";
 import { POSTGRES_SPEC, postgresAlertGroups } from "./postgres";
 import { REDIS_SPEC, redisAlertGroups } from "./redis";
+import { RABBITMQ_SPEC, rabbitmqAlertGroups } from "./rabbitmq";
 import { SLO_SPEC } from "./slo";
 import { isAlertRule, type AlertOptions, type Rule, type RuleGroup } from "./types";
 
@@ -27,6 +28,7 @@ export { MONITORING_SPEC, monitoringRuleGroups } from "./monitoring";
 export { scrapePresenceGroup, type ExpectedScrape } from "./presence";
 export { POSTGRES_SPEC, postgresAlertGroups } from "./postgres";
 export { REDIS_SPEC, redisAlertGroups } from "./redis";
+export { RABBITMQ_SPEC, rabbitmqAlertGroups } from "./rabbitmq";
 export {
   SLO_SPEC,
   SLO_DEFAULTS,
@@ -59,6 +61,7 @@ export const ALERT_DOMAINS = {
   postgres: POSTGRES_SPEC,
   slo: SLO_SPEC,
   redis: REDIS_SPEC,
+  rabbitmq: RABBITMQ_SPEC,
 } as const;
 
 type AnySpec = DomainSpec<string, string, string>;
@@ -134,6 +137,12 @@ export function postgresRuleGroups(opts: AlertOptions): RuleGroup[] {
 export function redisRuleGroups(opts: AlertOptions): RuleGroup[] {
   validateAlertOptions(opts);
   return redisAlertGroups(opts);
+}
+
+/** RabbitMQ rules (the brokers' rabbitmq_prometheus endpoints). */
+export function rabbitmqRuleGroups(opts: AlertOptions): RuleGroup[] {
+  validateAlertOptions(opts);
+  return rabbitmqAlertGroups(opts);
 }
 
 function sortedRecord(r: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {

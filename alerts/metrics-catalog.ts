@@ -23,6 +23,7 @@ const BARMAN = "Barman Cloud plugin via the CloudNativePG instance manager (:918
 const RECORDING = "recording rule";
 const REDIS = "redis_exporter sidecar (:9121 /metrics) of a Redis / Valkey data pod";
 const SENTINEL = "redis_exporter sidecar (:9121 /metrics) of a Redis Sentinel pod";
+const RABBITMQ = "rabbitmq_prometheus plugin of a RabbitMQ node (:15692 /metrics/per-object)";
 const ENVOY = "Envoy data plane of the edge gateway (:19001 /stats/prometheus, PodMonitor envoy-<namespace>-edge)";
 
 export const METRICS: Record<string, MetricInfo> = {
@@ -90,6 +91,16 @@ export const METRICS: Record<string, MetricInfo> = {
   redis_sentinel_master_status: { exporter: SENTINEL, description: "1 when the Sentinel sees the primary ok (master_name, master_address, master_status)" },
   redis_sentinel_master_ckquorum_status: { exporter: SENTINEL, description: "1 when SENTINEL CKQUORUM succeeds (master_name, message)" },
 
+  // rabbitmq_prometheus (components/rabbitmq)
+  rabbitmq_identity_info: { exporter: RABBITMQ, description: "1 per node answering, with rabbitmq_node, rabbitmq_cluster (and rabbitmq_cluster_permanent_id on 3.11+)" },
+  rabbitmq_alarms_memory_used_watermark: { exporter: RABBITMQ, description: "1 while the node's memory alarm blocks publishers" },
+  rabbitmq_alarms_free_disk_space_watermark: { exporter: RABBITMQ, description: "1 while the node's disk alarm blocks publishers" },
+  rabbitmq_queue_messages_ready: { exporter: RABBITMQ, description: "messages ready for delivery per queue (vhost, queue)" },
+  rabbitmq_queue_messages_unacked: { exporter: RABBITMQ, description: "messages delivered and not yet acknowledged per queue (vhost, queue)" },
+  rabbitmq_queue_messages: { exporter: RABBITMQ, description: "ready + unacknowledged messages per queue (vhost, queue)" },
+  rabbitmq_queue_consumers: { exporter: RABBITMQ, description: "consumers per queue (vhost, queue)" },
+  kube_statefulset_replicas: { exporter: KSM, description: "desired replicas of a StatefulSet" },
+
   // Recording rules (alerts/slo.ts)
   "slo:error_ratio:rate5m": { exporter: RECORDING, description: "SLO error ratio over 5m by namespace, service, slo" },
   "slo:error_ratio:rate30m": { exporter: RECORDING, description: "SLO error ratio over 30m" },
@@ -117,6 +128,16 @@ export const METRICS: Record<string, MetricInfo> = {
   redis_commands_total: { exporter: REDIS, description: "calls per command (cmd; counter)" },
   redis_sentinel_master_ok_sentinels: { exporter: SENTINEL, description: "Sentinels (this one included) not in s_down/o_down for the primary" },
   redis_sentinel_master_ok_slaves: { exporter: SENTINEL, description: "replicas of the primary not in s_down/o_down" },
+  rabbitmq_connections: { exporter: RABBITMQ, description: "client connections on the node" },
+  rabbitmq_channels: { exporter: RABBITMQ, description: "channels on the node" },
+  rabbitmq_global_messages_received_total: { exporter: RABBITMQ, description: "messages published to the node (protocol; counter)" },
+  rabbitmq_global_messages_delivered_total: { exporter: RABBITMQ, description: "messages delivered to consumers (protocol, queue_type; counter)" },
+  rabbitmq_global_messages_acknowledged_total: { exporter: RABBITMQ, description: "messages acknowledged by consumers (protocol, queue_type; counter)" },
+  rabbitmq_global_messages_dead_lettered_rejected_total: { exporter: RABBITMQ, description: "messages dead-lettered after a reject/nack without requeue (queue_type, dead_letter_strategy; counter)" },
+  rabbitmq_global_messages_dead_lettered_delivery_limit_total: { exporter: RABBITMQ, description: "quorum-queue messages dead-lettered over their delivery limit (counter)" },
+  rabbitmq_global_messages_dead_lettered_expired_total: { exporter: RABBITMQ, description: "messages dead-lettered on expiry (message-ttl; counter)" },
+  rabbitmq_global_messages_dead_lettered_maxlen_total: { exporter: RABBITMQ, description: "messages dead-lettered over a max-length (counter)" },
+  rabbitmq_queue_messages_published_total: { exporter: RABBITMQ, description: "messages routed into a queue per publishing channel (channel, queue_vhost, queue, exchange; counter)" },
   ALERTS: { exporter: PROMETHEUS, description: "one series per pending or firing alert (alertname, alertstate, severity)" },
   process_cpu_usage: { exporter: MICROMETER, description: "recent CPU usage of the JVM process (0..1 of the CPUs it sees)" },
   process_uptime_seconds: { exporter: MICROMETER, description: "uptime of the JVM" },

@@ -19,6 +19,7 @@ import {
   platformRuleGroups,
   postgresRuleGroups,
   redisRuleGroups,
+  rabbitmqRuleGroups,
   toRuleFileYaml,
   type AlertOptions,
   type RuleGroup,
@@ -30,6 +31,7 @@ import { postgresCases } from "./postgres.cases";
 import { PRESENCE_SCRAPES, presenceCases } from "./presence.cases";
 import { scrapePresenceGroup } from "./presence";
 import { redisCases } from "./redis.cases";
+import { rabbitmqCases } from "./rabbitmq.cases";
 import { promtool, uncoveredAlerts, unitTestGroups, writeUnitTestFiles, type DomainCases } from "./promtool-harness";
 
 const OPTS: AlertOptions = { runbookBaseUrl: "https://runbooks.example.com/platform" };
@@ -43,6 +45,7 @@ const DOMAINS: readonly { name: string; groups: (o: AlertOptions) => RuleGroup[]
   { name: "postgres", groups: postgresRuleGroups, cases: postgresCases },
   { name: "presence", groups: (o) => [scrapePresenceGroup("test.scrapes", PRESENCE_SCRAPES, o)], cases: presenceCases },
   { name: "redis", groups: redisRuleGroups, cases: redisCases },
+  { name: "rabbitmq", groups: rabbitmqRuleGroups, cases: rabbitmqCases },
 ];
 
 /** Every key overridden, as a stack might: the files must still load. */
@@ -77,7 +80,7 @@ describe("promtool check rules", () => {
   it("accepts every rule file rendered with defaults and with overrides", () => {
     const files: string[] = [];
     for (const [label, opts] of [["defaults", OPTS], ["overrides", OVERRIDES]] as const) {
-      for (const [name, groups] of [["platform", platformRuleGroups(opts)], ["postgres", postgresRuleGroups(opts)], ["redis", redisRuleGroups(opts)]] as const) {
+      for (const [name, groups] of [["platform", platformRuleGroups(opts)], ["postgres", postgresRuleGroups(opts)], ["redis", redisRuleGroups(opts)], ["rabbitmq", rabbitmqRuleGroups(opts)]] as const) {
         const file = join(dir, `${name}-${label}.rules.yml`);
         writeFileSync(file, toRuleFileYaml(groups));
         files.push(file);

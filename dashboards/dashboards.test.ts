@@ -6,6 +6,7 @@ import {
   platformDashboards,
   postgresDashboards,
   redisDashboards,
+  rabbitmqDashboards,
   resolveDashboardOptions,
   stableJson,
   substituteGrafanaVariables,
@@ -16,7 +17,7 @@ import { dashboardPanels, GRAFANA_BUILTINS, grafanaVariables, variableQueryExpr 
 import { durationSeconds } from "./options";
 import { formatNumber, leMatcher } from "./promql";
 
-const all = (): DashboardJson[] => [...platformDashboards(), ...postgresDashboards(), ...redisDashboards()];
+const all = (): DashboardJson[] => [...platformDashboards(), ...postgresDashboards(), ...redisDashboards(), ...rabbitmqDashboards()];
 
 // The uids are a public contract (URLs, links, bookmarks): this list changes only on purpose.
 const EXPECTED = {
@@ -26,6 +27,7 @@ const EXPECTED = {
   "platform-kubernetes": "kubernetes",
   "platform-postgres": "postgres",
   "platform-redis": "redis",
+  "platform-rabbitmq": "rabbitmq",
 } as const;
 
 interface Panel {
@@ -178,6 +180,7 @@ describe("options", () => {
       backupMaxAgeSeconds: durationSeconds("x", DEFAULT_DURATIONS["pg.backup.maxAge"]!),
       walArchiveMaxAgeSeconds: durationSeconds("x", DEFAULT_DURATIONS["pg.walArchive.maxAge"]!),
       redisMemoryRatio: DEFAULT_THRESHOLDS["redis.memoryRatio"],
+      rabbitmqQueueDepth: DEFAULT_THRESHOLDS["rabbitmq.queueDepth"],
     });
     // The REQUIREMENTS.md figures, as the alerts resolve them today.
     expect([o.errorRatioCritical, o.p95WarningSeconds, o.memoryLimitRatio, o.volumeUsageRatio, o.readLatency.thresholdSeconds, o.writeLatency.thresholdSeconds]).toEqual([0.05, 1, 0.85, 0.8, 0.2, 0.5]);

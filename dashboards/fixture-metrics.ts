@@ -27,6 +27,7 @@ export const FIXTURE = {
   cluster: "pg-main",
   redisService: "redis-headless",
   sentinelService: "redis-sentinel-headless",
+  vhost: "core-api",
 } as const;
 
 /** The exposition at `t` seconds after the fixture started, with `now` as Unix time in seconds. */
@@ -222,5 +223,29 @@ export function fixtureExposition(t: number, now: number): string {
   add("redis_sentinel_master_ckquorum_status", { ...sentinel, message: "OK 3 usable Sentinels" }, 1);
   add("redis_sentinel_master_ok_sentinels", { ...sentinel, master_address: "redis-0.redis-headless:6379" }, 3);
   add("redis_sentinel_master_ok_slaves", { ...sentinel, master_address: "redis-0.redis-headless:6379" }, 2);
+  // rabbitmq_prometheus behind the RabbitMq component's ServiceMonitor (Service rabbitmq, pods rabbitmq-server-N).
+  for (const i of [0, 1, 2]) {
+    const node = { namespace: ns, service: "rabbitmq", pod: `rabbitmq-server-${i}`, container: "rabbitmq", endpoint: "prometheus" };
+    add("rabbitmq_identity_info", { ...node, rabbitmq_node: `rabbit@rabbitmq-server-${i}.rabbitmq-nodes.${ns}`, rabbitmq_cluster: "rabbitmq" }, 1);
+    add("rabbitmq_alarms_memory_used_watermark", node, 0);
+    add("rabbitmq_alarms_free_disk_space_watermark", node, 0);
+    add("rabbitmq_connections", node, 4);
+    add("rabbitmq_channels", node, 8);
+    add("rabbitmq_global_messages_received_total", { ...node, protocol: "amqp091" }, 100 + 20 * t);
+    for (const queue_type of ["rabbit_classic_queue", "rabbit_quorum_queue"]) {
+      add("rabbitmq_global_messages_delivered_total", { ...node, protocol: "amqp091", queue_type }, 90 + 18 * t);
+      add("rabbitmq_global_messages_acknowledged_total", { ...node, protocol: "amqp091", queue_type }, 85 + 17 * t);
+      for (const reason of ["rejected", "delivery_limit", "expired", "maxlen"]) add(`rabbitmq_global_messages_dead_lettered_${reason}_total`, { ...node, queue_type, dead_letter_strategy: "at_least_once" }, 1 + 0.1 * t);
+    }
+    if (i !== 0) continue;
+    for (const queue of ["notifications", "notifications.dlq", "exports", "exports.dlq"]) {
+      const qq = { ...node, vhost: FIXTURE.vhost, queue };
+      add("rabbitmq_queue_messages_ready", qq, 12);
+      add("rabbitmq_queue_messages_unacked", qq, 3);
+      add("rabbitmq_queue_messages", qq, 15);
+      add("rabbitmq_queue_consumers", qq, queue.endsWith(".dlq") ? 0 : 2);
+      add("rabbitmq_queue_messages_published_total", { ...node, channel: "<0.1191.0>", queue_vhost: FIXTURE.vhost, queue, exchange_vhost: FIXTURE.vhost, exchange: "" }, 50 + 5 * t);
+    }
+  }
   return `${out.join("\n")}\n`;
 }

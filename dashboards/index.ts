@@ -15,6 +15,7 @@ import { type DashboardOptions, resolveDashboardOptions } from "./options";
 import { overviewDashboard } from "./overview";
 import { postgresDashboard } from "./postgres";
 import { redisDashboard } from "./redis";
+import { rabbitmqDashboard } from "./rabbitmq";
 
 export { API_DASHBOARD_UID } from "./api";
 export { JVM_DASHBOARD_UID } from "./jvm";
@@ -22,6 +23,7 @@ export { KUBERNETES_DASHBOARD_UID } from "./kubernetes";
 export { OVERVIEW_DASHBOARD_UID } from "./overview";
 export { POSTGRES_DASHBOARD_UID } from "./postgres";
 export { REDIS_DASHBOARD_UID } from "./redis";
+export { RABBITMQ_DASHBOARD_UID } from "./rabbitmq";
 export { type DashboardOptions, type LatencyTarget, resolveDashboardOptions, type ResolvedDashboardOptions } from "./options";
 export { dashboardQueries, type DashboardQuery, substituteGrafanaVariables } from "./inspect";
 
@@ -66,6 +68,11 @@ export function postgresDashboards(opts: Readonly<DashboardOptions> = {}): Dashb
 /** The Redis dashboard; separate so a stack without an in-cluster Redis can leave it out. */
 export function redisDashboards(opts: Readonly<DashboardOptions> = {}): DashboardJson[] {
   return [redisDashboard(resolveDashboardOptions(opts))].map(toJson);
+}
+
+/** The RabbitMQ dashboard; separate so a stack without a broker can leave it out. */
+export function rabbitmqDashboards(opts: Readonly<DashboardOptions> = {}): DashboardJson[] {
+  return [rabbitmqDashboard(resolveDashboardOptions(opts))].map(toJson);
 }
 
 /** ConfigMap `data` for one dashboard: `{ "<uid>.json": <stable JSON> }`. */

@@ -72,6 +72,8 @@ export interface ResolvedDashboardOptions {
   readonly walArchiveMaxAgeSeconds: number;
   /** `redis.memoryRatio`. */
   readonly redisMemoryRatio: number;
+  /** `rabbitmq.queueDepth`. */
+  readonly rabbitmqQueueDepth: number;
 }
 
 const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
@@ -128,5 +130,6 @@ export function resolveDashboardOptions(opts: Readonly<DashboardOptions> = {}): 
     backupMaxAgeSeconds: du("pg.backup.maxAge"),
     walArchiveMaxAgeSeconds: du("pg.walArchive.maxAge"),
     redisMemoryRatio: th("redis.memoryRatio", ratio),
+    rabbitmqQueueDepth: th("rabbitmq.queueDepth", positive),
   });
 }

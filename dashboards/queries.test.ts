@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Daemon, freePort, makeTempDir, removeDir, requireProgram, startDaemon, TOOLS, waitFor } from "../test/procs";
 import { FIXTURE, fixtureExposition } from "./fixture-metrics";
-import { type DashboardQuery, dashboardQueries, platformDashboards, postgresDashboards, redisDashboards, substituteGrafanaVariables } from "./index";
+import { type DashboardQuery, dashboardQueries, platformDashboards, postgresDashboards, rabbitmqDashboards, redisDashboards, substituteGrafanaVariables } from "./index";
 
 /** A multi-value selection, formatted as Grafana formats it for Prometheus regex matchers. */
 const SELECTED: Record<string, string> = {
@@ -29,6 +29,7 @@ const SELECTED: Record<string, string> = {
   cluster: `(${FIXTURE.cluster})`,
   redis: `(${FIXTURE.redisService})`,
   sentinel: `(${FIXTURE.sentinelService})`,
+  vhost: `(${FIXTURE.vhost})`,
 };
 const ALL: Record<string, string> = Object.fromEntries(Object.keys(SELECTED).map((k) => [k, ".*"]));
 
@@ -126,7 +127,7 @@ afterAll(async () => {
   }
 });
 
-const dashboards = [...platformDashboards(), ...postgresDashboards(), ...redisDashboards()];
+const dashboards = [...platformDashboards(), ...postgresDashboards(), ...redisDashboards(), ...rabbitmqDashboards()];
 
 describe("every dashboard query is valid PromQL for a real Prometheus", () => {
   for (const d of dashboards) {

@@ -9,6 +9,7 @@
  * "unclassified": `unclassifiedKinds` lists them and a test fails on any, so a
  * new component cannot slip past the policies by using a new kind.
  */
+import { OPERATOR_FACTS } from "../components/rabbitmq/facts";
 import { describe as describeObject, type KubeObject, type LabelSelector, isKubeObject, kubeObject, selects, type StackResource } from "./resources";
 
 export interface Container {
@@ -145,6 +146,27 @@ export const OPERATOR_WORKLOADS: readonly OperatorWorkloadKind[] = [
     facts: { source: CNPG, probes: { readiness: true, liveness: false }, restricted: true, pdb: () => false },
     samplePod: (o) => `${o.name}-6d5f8b7c9-x2x9k`,
   },
+  {
+    // cluster-operator v2.22.3 (components/rabbitmq/facts.ts): StatefulSet <name>-server, pods labelled metadata.Label(name),
+    // container "rabbitmq" with the operator's TCP readiness probe and no liveness probe, uid 999, RuntimeDefault seccomp.
+    group: "rabbitmq.com",
+    kind: "RabbitmqCluster",
+    replicas: (s) => Number(s.replicas ?? 1),
+    pod: (o) => ({
+      labels: { ...OPERATOR_FACTS.podLabels(o.name) },
+      containers: [
+        {
+          name: OPERATOR_FACTS.container,
+          readinessProbe: "operator",
+          ports: Object.values(OPERATOR_FACTS.ports).map((p) => ({ name: p.name, containerPort: p.port })),
+        },
+      ],
+      initContainers: [],
+      spec: o.spec,
+    }),
+    facts: { source: "RabbitMQ Cluster Operator v2.22.3 internal/resource/statefulset.go", probes: { readiness: true, liveness: false }, restricted: true, pdb: () => false },
+    samplePod: (o) => `${OPERATOR_FACTS.statefulSet(o.name)}-0`,
+  },
 ];
 
 /** Custom resource kinds (group/kind) that never run pods of their own. Append when a component adds a kind. */
@@ -153,6 +175,14 @@ export const NOT_WORKLOADS: readonly string[] = [
   "postgresql.cnpg.io/ScheduledBackup",
   "postgresql.cnpg.io/Backup",
   "barmancloud.cnpg.io/ObjectStore",
+  // Messaging-topology objects: API calls to the broker, no pods.
+  "rabbitmq.com/Vhost",
+  "rabbitmq.com/User",
+  "rabbitmq.com/Permission",
+  "rabbitmq.com/Exchange",
+  "rabbitmq.com/Queue",
+  "rabbitmq.com/Binding",
+  "rabbitmq.com/Policy",
   "monitoring.coreos.com/ServiceMonitor",
   "monitoring.coreos.com/PodMonitor",
   "monitoring.coreos.com/PrometheusRule",

@@ -12,6 +12,8 @@ import type { RunResult } from "./run";
 
 export const SECRET_PLACEHOLDER = "<secret: redacted>";
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+/** Release manifests applied by URL (yaml/v2 ConfigFile): the render records which pinned file. */
+export const CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile";
 
 const KIND_ORDER = [
   "Namespace",
@@ -167,6 +169,17 @@ export function renderFiles(run: RunResult): RenderedFiles {
     files.set(`helm/${String(release.name)}.yaml`, toYaml(release));
     count(componentOf(rec, r), "HelmRelease");
   }
+
+  // Release manifests applied from a pinned URL (the objects in them are only known to the engine).
+  const manifests = rec
+    .byType(CONFIG_FILE)
+    .map((r) => ({ name: r.name, component: componentOf(rec, r), file: String(r.inputs.file ?? "") }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  for (const m of manifests) {
+    if (!/^https:\/\/.+\/releases\/download\/v?[0-9]+\.[0-9]+\.[0-9]+\//.test(m.file)) throw new Error(`render: ConfigFile ${m.name} must name a pinned release asset, got ${JSON.stringify(m.file)}`);
+    count(m.component, "ReleaseManifest");
+  }
+  if (manifests.length > 0) files.set("manifests.yaml", toYaml(manifests));
 
   // AWS resources.
   const awsResources = rec.resources

@@ -76,6 +76,14 @@ const local: Profile = {
     resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
     sentinel: { replicas: 3, downAfterMilliseconds: 10_000, failoverTimeoutMilliseconds: 180_000 },
   },
+  rabbitmq: {
+    enabled: true,
+    replicas: 1,
+    storageSize: "2Gi",
+    resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    deliveryLimit: 20,
+    queues: ["notifications", "exports"],
+  },
 };
 
 const preview: Profile = {
@@ -93,6 +101,7 @@ const preview: Profile = {
     backup: { ...local.postgres.backup, retentionDays: 3 },
   },
   redis: { ...local.redis, storageSize: "512Mi" },
+  rabbitmq: { ...local.rabbitmq, storageSize: "1Gi" },
 };
 
 // EKS: an internet-facing NLB (AWS Load Balancer Controller) sends the PROXY header with the client address.
@@ -113,6 +122,7 @@ const dev: Profile = {
   postgres: { ...local.postgres, storageSize: "10Gi", walStorageSize: "2Gi", backup: { ...local.postgres.backup, retentionDays: 14 } },
   monitoring: { ...local.monitoring, prometheus: { ...local.monitoring.prometheus, retention: "7d", storageSize: "20Gi" }, grafana: { persistence: true, storageSize: "2Gi" } },
   redis: { ...local.redis, storageSize: "2Gi" },
+  rabbitmq: { ...local.rabbitmq, storageSize: "5Gi" },
 };
 
 const bigApp = {
@@ -135,6 +145,8 @@ const staging: Profile = {
   alerting: { heartbeat: { enabled: true } },
   // Production-shaped: a primary, two replicas and three Sentinels.
   redis: { ...dev.redis, mode: "sentinel", replicas: 3, storageSize: "4Gi", resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "512Mi" } } },
+  // Production-shaped: three nodes, so quorum queues survive losing one.
+  rabbitmq: { ...dev.rabbitmq, replicas: 3, storageSize: "20Gi", resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } } },
 };
 
 const prod: Profile = {
@@ -167,6 +179,7 @@ const prod: Profile = {
     storageSize: "10Gi",
     resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
   },
+  rabbitmq: { ...staging.rabbitmq, replicas: 3, storageSize: "50Gi", resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "4Gi" } } },
 };
 
 /** Defaults per environment, before the stack file's overrides. */

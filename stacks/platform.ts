@@ -14,6 +14,7 @@ import { composeClusterServices } from "./compose/cluster-services";
 import { composeData, preflightData } from "./compose/data";
 import { composeMonitoring } from "./compose/monitoring";
 import { composeRedis, preflightRedis } from "./compose/redis";
+import { composeRabbitMq, preflightRabbitMq } from "./compose/rabbitmq";
 import { composeEdge, composeEdgeInstall, routeAdminSurfaces } from "./compose/edge";
 import type { PlatformContext, Topology } from "./compose/context";
 
@@ -50,12 +51,18 @@ export class Platform extends pulumi.ComponentResource {
     routeAdminSurfaces(ctx, edge, monitoring);
     const data = composeData(ctx, cluster, monitoring);
     const redis = composeRedis(ctx, cluster, monitoring);
-    const apps = composeApps(ctx, { ...data, redis: redis.connection, ready: [...data.ready, ...redis.ready] }, monitoring, edge);
+    const rabbitmq = composeRabbitMq(ctx, cluster, monitoring);
+    const apps = composeApps(
+      ctx,
+      { ...data, redis: redis.connection, ...(rabbitmq ? { rabbitmq: rabbitmq.connection } : {}), ready: [...data.ready, ...redis.ready, ...(rabbitmq?.ready ?? [])] },
+      monitoring,
+      edge,
+    );
 
     this.outputs = {
       namespace: cfg.namespace,
       urls: { ...apps.urls, ...monitoring.urls },
-      connectionSecrets: { ...data.connectionSecrets },
+      connectionSecrets: { ...data.connectionSecrets, ...(rabbitmq ? { rabbitmq: rabbitmq.connection.secretName } : {}) },
       topology,
     };
     this.registerOutputs({ namespace: this.outputs.namespace, urls: this.outputs.urls });
@@ -67,6 +74,7 @@ export function preflight(cfg: StackConfig): void {
   try {
     preflightData(cfg);
     preflightRedis(cfg);
+    preflightRabbitMq(cfg);
   } catch (e) {
     if (e instanceof PlatformConfigError) throw new PlatformConfigError(`stack "${cfg.stack}": ${e.message}`);
     throw e;

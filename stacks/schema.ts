@@ -6,7 +6,7 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
-import { isByteQuantity, isCpuQuantity } from "../components/lib/quantities";
+import { isByteQuantity, isCpuQuantity, parseQuantity } from "../components/lib/quantities";
 
 const cpu = z.string().refine(isCpuQuantity, { message: 'must be a Kubernetes CPU quantity such as "250m" or "2"' });
 const bytes = z.string().refine(isByteQuantity, { message: 'must be a Kubernetes memory/storage quantity such as "512Mi" or "10Gi"' });
@@ -155,6 +155,34 @@ export const redisSettings = z
     }
   });
 
+/** RabbitMQ: a RabbitmqCluster (cluster operator) with core-api's vhost, user and work queues (topology operator). */
+export const rabbitmqSettings = z
+  .strictObject({
+    enabled: z.boolean(),
+    replicas: z.number().int().min(1).max(9),
+    storageSize: bytes,
+    resources,
+    /** Deliveries before a work-queue message is dead-lettered (RabbitMQ 4.x's own default is 20). */
+    deliveryLimit: z.number().int().min(1).max(1000),
+    /** core-api's work queues; each gets `<name>.dlx` and `<name>.dlq`. */
+    queues: z.array(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$/, { message: 'must be a queue name of letters, digits, "_", "." or "-" (at most 120)' }).refine((q) => !/\.(dlx|dlq)$/.test(q) && !q.startsWith("amq."), {
+        message: 'must not end in ".dlx"/".dlq" (the dead-letter names) nor start with "amq."',
+      }),
+    ),
+    tls: z.strictObject({ issuer: z.string().min(1), kind: z.enum(["Issuer", "ClusterIssuer"]) }).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if ((parseQuantity(r.storageSize) ?? 0) < 2 ** 30) ctx.addIssue({ code: "custom", path: ["storageSize"], message: 'must be at least "1Gi"' });
+    if ((parseQuantity(r.resources.limits.memory) ?? 0) < 256 * 2 ** 20) ctx.addIssue({ code: "custom", path: ["resources", "limits", "memory"], message: 'must be at least "256Mi"' });
+    if (r.replicas > 1 && r.replicas % 2 === 0) ctx.addIssue({ code: "custom", path: ["replicas"], message: "must be 1 or odd (quorum queues need a majority of nodes)" });
+    const seen = new Set<string>();
+    r.queues.forEach((q, i) => {
+      if (seen.has(q)) ctx.addIssue({ code: "custom", path: ["queues", i], message: "is listed twice" });
+      seen.add(q);
+    });
+  });
+
 export const platformSettings = z.strictObject({
   environment: z.enum(["local", "preview", "dev", "staging", "prod"]),
   /** Whether this stack installs the cluster-wide services (operators, monitoring) or uses the cluster's. */
@@ -255,6 +283,7 @@ export const platformSettings = z.strictObject({
       .optional(),
   }),
   redis: redisSettings,
+  rabbitmq: rabbitmqSettings,
   secrets: z.strictObject({
     /** Bump a secret's value to regenerate exactly that secret. */
     rotation: z.record(z.string(), z.union([z.number().int().min(0), z.string().min(1)])),

@@ -17,6 +17,8 @@ const NO_SCHEMA_ALLOWED = new Set([
   // Gateway API and Envoy Gateway objects: validated against the pinned CRD schemas by egctl's own loader (test/edge-translate.test.ts).
   ...["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "ReferenceGrant"].map((k) => `gateway.networking.k8s.io/v1/${k}`),
   ...["EnvoyProxy", "ClientTrafficPolicy", "BackendTrafficPolicy", "SecurityPolicy"].map((k) => `gateway.envoyproxy.io/v1alpha1/${k}`),
+  // RabbitMQ operators' CRs: checked against the pinned types' field tables (components/rabbitmq/facts.test.ts).
+  ...["RabbitmqCluster", "Vhost", "User", "Permission", "Exchange", "Queue", "Binding", "Policy"].map((k) => `rabbitmq.com/v1beta1/${k}`),
 ]);
 
 /** Kinds that are not namespaced. */

@@ -220,6 +220,8 @@ const EXPORTERS: readonly { readonly exporter: RegExp; readonly produces: (t: Ta
   // components/redis: the redis_exporter sidecar of the data pods and of the Sentinel pods, scraped through their headless Services.
   { exporter: /^redis_exporter sidecar .* data pod$/, produces: (t) => t.labels.container === REDIS_EXPORTER_CONTAINER && !t.labels.service?.endsWith("-sentinel-headless") },
   { exporter: /^redis_exporter sidecar .* Sentinel pod$/, produces: (t) => t.labels.container === REDIS_EXPORTER_CONTAINER && t.labels.service?.endsWith("-sentinel-headless") === true },
+  // components/rabbitmq: the broker's rabbitmq_prometheus, through Service <name> (created by the cluster operator).
+  { exporter: /^rabbitmq_prometheus plugin/, produces: (t) => t.labels.container === "rabbitmq" },
 ];
 
 /** One thing a rule or dashboard needs scraped, and the targets that provide it (empty: nothing does). */

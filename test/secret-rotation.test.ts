@@ -93,7 +93,7 @@ describe("rotating one generated secret", () => {
     const { run } = rotated.get("core-api-db")!;
     const api = run.recorder.kind("Deployment").find((r) => (r.inputs.metadata as Obj).name === "core-api")!;
     const annotations = (api.inputs.spec as Obj).template.metadata.annotations as Record<string, string>;
-    expect(annotations["platform.dev/secret-rotation"]).toBe("core-api-db=2,data-encryption-key=0,jwt-signing-key=0,redis=0");
+    expect(annotations["platform.dev/secret-rotation"]).toBe("core-api-db=2,data-encryption-key=0,jwt-signing-key=0,rabbitmq=0,redis=0");
     for (const v of run.recorder.generatedSecrets) expect(JSON.stringify(annotations).includes(v)).toBe(false);
     expect(PLATFORM_SECRETS.map((s) => s.name)).toEqual(expect.arrayContaining([...ROTATED]));
   });

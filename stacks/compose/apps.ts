@@ -1,5 +1,6 @@
 import { selectorLabels } from "../../components/lib/labels";
 import { nodeRedisEnv, springRedisEnv } from "../../components/redis/connection";
+import { springRabbitEnv } from "../../components/rabbitmq/rabbitmq";
 import { Workload, type Peer, type SecretRef } from "../../components/workload";
 import type { DataParts, MonitoringParts, PlatformContext } from "./context";
 import type { EdgeParts } from "./edge";
@@ -79,6 +80,13 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
     Object.assign(apiSecretEnv, r.secretEnv);
     apiDeps.push(...redisPeers);
   }
+  // RabbitMQ: spring.rabbitmq.* with core-api's own vhost and user (its Secret), never the operator's default user.
+  if (data.rabbitmq) {
+    const r = springRabbitEnv(data.rabbitmq);
+    Object.assign(apiEnv, r.env);
+    Object.assign(apiSecretEnv, r.secretEnv);
+    apiDeps.push(...data.rabbitmq.peers.map((p) => ({ podLabels: p.podLabels, ports: p.ports })));
+  }
   const webRedis = data.redis ? nodeRedisEnv(data.redis) : { env: {}, secretEnv: {} };
   const coreApi = new Workload(
     "core-api",
@@ -142,6 +150,7 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
   ctx.topology.nodes.push({ id: "web", label: "web (Next.js)" });
   ctx.topology.edges.push({ from: "web", to: "core-api", label: "HTTP :8080" });
   ctx.topology.edges.push({ from: "web", to: "secrets", label: "secretKeyRef" });
+  if (data.rabbitmq) ctx.topology.edges.push({ from: "core-api", to: "rabbitmq", label: `AMQP :${data.rabbitmq.port}, vhost ${data.rabbitmq.vhost}` });
   if (data.redis) {
     const how = data.redis.mode === "sentinel" ? `Sentinel ${data.redis.masterName}` : `:${data.redis.port}`;
     ctx.topology.edges.push({ from: "core-api", to: "redis", label: `Lettuce, ${how}` }, { from: "web", to: "redis", label: `ioredis, ${how}` });

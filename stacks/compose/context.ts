@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformNamespace } from "../../components/namespace";
 import type { GeneratedSecrets } from "../../components/secrets";
 import type { RedisConnection } from "../../components/redis/connection";
+import type { RabbitMqConnection } from "../../components/rabbitmq/rabbitmq";
 import type { StackConfig } from "../config";
 
 export interface TopologyNode {
@@ -51,6 +52,8 @@ export interface DataParts {
   readonly ready: pulumi.Resource[];
   /** How the apps reach Redis, when the stack has one. */
   readonly redis?: RedisConnection;
+  /** How core-api reaches its RabbitMQ vhost, when the stack has a broker. */
+  readonly rabbitmq?: RabbitMqConnection;
 }
 
 /** Cluster-wide services this stack installs (or relies on, when it doesn't own the cluster). */

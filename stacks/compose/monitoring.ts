@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SLO_DEFAULTS, type WorkloadSlo } from "../../alerts/index";
-import { platformDashboards, postgresDashboards, redisDashboards } from "../../dashboards/index";
+import { platformDashboards, postgresDashboards, rabbitmqDashboards, redisDashboards } from "../../dashboards/index";
 import {
   DEFAULT_SECRET_KEYS,
   KUBE_PROMETHEUS_STACK,
@@ -101,7 +101,7 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
         scrapes: cluster.certManagerNamespace ? [{ job: CHART_SERVICE_PORTS.certManagerController.service, namespace: cluster.certManagerNamespace, reads: "the certificate alerts (expiry, not ready)" }] : [],
       },
       controlPlane: s.controlPlane,
-      dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts), ...(s.redis.provider === "in-cluster" ? redisDashboards(dashboardOpts) : [])],
+      dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts), ...(s.redis.provider === "in-cluster" ? redisDashboards(dashboardOpts) : []), ...(s.rabbitmq.enabled ? rabbitmqDashboards(dashboardOpts) : [])],
     },
     // Only the SLO rules need the stack's namespace. Not cluster.ready: nothing here needs an
     // operator of cluster-services (cert-manager issues Grafana's certificate whenever it is up).

@@ -1,0 +1,197 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childDependsOn } from "../lib/deps";
+import { invalidArg } from "../lib/errors";
+import { standardLabels } from "../lib/labels";
+import { applyTransform as apply, type Transform } from "../lib/transform";
+import { prometheusRule, serviceMonitor, type PrometheusRuleSpec, type ServiceMonitorSpec } from "../monitoring/monitors";
+import { resolveRabbitMqArgs, type RabbitMqArgs, type ResolvedRabbitMqArgs } from "./args";
+import { OPERATOR_FACTS } from "./facts";
+import { brokerServiceMonitorSpec, rabbitmqPrometheusRuleSpec } from "./monitoring";
+import { brokerPolicy, brokerPorts } from "./network";
+import { amqpPort, certificateDnsNames, RABBITMQ_API_VERSION, rabbitmqClusterSpec, tlsSecretName, topology } from "./spec";
+
+type CR = k8s.apiextensions.CustomResourceArgs;
+
+/** How one application reaches its vhost. */
+export interface RabbitMqConnection {
+  /** In-cluster host of the broker's client Service. */
+  readonly host: string;
+  readonly port: number;
+  readonly vhost: string;
+  readonly username: string;
+  /** Secret with `username` and `password` (the app's own user, never the operator's default user). */
+  readonly secretName: string;
+  readonly tls: boolean;
+  /** The broker's pods and AMQP port (for the app's egress NetworkPolicy). */
+  readonly peers: readonly { readonly podLabels: Readonly<Record<string, string>>; readonly ports: readonly number[] }[];
+  /** The app's work queues and their dead-letter queues. */
+  readonly queues: readonly { readonly name: string; readonly deadLetterQueue: string }[];
+}
+
+export interface RabbitMqTransforms {
+  readonly cluster?: Transform<CR>;
+  readonly topology?: Transform<CR>;
+  readonly pdb?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
+  readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
+  readonly serviceMonitor?: Transform<CR>;
+  readonly prometheusRule?: Transform<CR>;
+  readonly certificate?: Transform<CR>;
+}
+
+export interface RabbitMqComponentArgs extends RabbitMqArgs {
+  /** The operators (RabbitMqOperators.ready, or nothing when the cluster has its own). @default [] */
+  readonly operatorsReady?: readonly pulumi.Resource[];
+  readonly monitoringCrdsReady?: readonly pulumi.Resource[];
+  readonly certManagerReady?: readonly pulumi.Resource[];
+  readonly transform?: RabbitMqTransforms;
+}
+
+/**
+ * A RabbitMQ cluster run by the RabbitMQ Cluster Operator, with its topology run
+ * by the Messaging Topology Operator: per app a vhost, a user whose password is
+ * the app's generated Secret, and permissions; work queues as quorum queues, each
+ * with a dead-letter exchange and queue, dead-lettering and delivery limit as
+ * Policies. Plus what the operators leave out: a PodDisruptionBudget, a
+ * NetworkPolicy, a ServiceMonitor with per-queue metrics, and alert rules.
+ */
+export class RabbitMq extends pulumi.ComponentResource {
+  public readonly args: ResolvedRabbitMqArgs;
+  public readonly cluster: k8s.apiextensions.CustomResource;
+  public readonly topology: readonly k8s.apiextensions.CustomResource[];
+  public readonly pdb: k8s.policy.v1.PodDisruptionBudget;
+  public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+  public readonly serviceMonitor: k8s.apiextensions.CustomResource;
+  public readonly prometheusRule?: k8s.apiextensions.CustomResource;
+  public readonly certificate?: k8s.apiextensions.CustomResource;
+  /** Connection details per app name. */
+  public readonly connections: Readonly<Record<string, RabbitMqConnection>>;
+
+  constructor(name: string, args: RabbitMqComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:data:RabbitMq", name, {}, opts);
+    const a = resolveRabbitMqArgs(name, args);
+    this.args = a;
+    const t = args.transform ?? {};
+    const ns = a.namespace;
+    const labels = { ...a.labels, ...standardLabels({ name: a.name, instance: a.instance, component: "message-broker" }) };
+    const child = (...own: (pulumi.Resource | undefined)[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: childDependsOn(opts?.dependsOn, ...own) });
+    const operators = args.operatorsReady ?? [];
+
+    if (a.tls) {
+      this.certificate = new k8s.apiextensions.CustomResource(
+        `${name}-certificate`,
+        apply(t.certificate, {
+          apiVersion: "cert-manager.io/v1",
+          kind: "Certificate",
+          metadata: { name: tlsSecretName(a), namespace: ns, labels },
+          spec: {
+            secretName: tlsSecretName(a),
+            issuerRef: { name: a.tls.issuer.name, kind: a.tls.issuer.kind, group: "cert-manager.io" },
+            dnsNames: certificateDnsNames(a),
+            duration: "2160h",
+            renewBefore: "720h",
+            privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+            usages: ["server auth"],
+          },
+        }),
+        child(...(args.certManagerReady ?? [])),
+      );
+    }
+
+    this.cluster = new k8s.apiextensions.CustomResource(
+      `${name}-cluster`,
+      apply(t.cluster, { apiVersion: RABBITMQ_API_VERSION, kind: "RabbitmqCluster",
+        // Pulumi waits for the operator's condition (internal/status/status.go), so the apps start after the broker.
+        metadata: { name: a.name, namespace: ns, labels, annotations: { "pulumi.com/waitFor": `condition=${OPERATOR_FACTS.conditions.cluster}` } },
+        spec: rabbitmqClusterSpec(a) }),
+      child(...operators, this.certificate),
+    );
+
+    // The operator creates no PodDisruptionBudget: one node at a time keeps quorum queues' majority.
+    this.pdb = new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      apply(t.pdb, {
+        metadata: { name: a.name, namespace: ns, labels },
+        spec: { maxUnavailable: 1, selector: { matchLabels: OPERATOR_FACTS.podSelector(a.name) } },
+      }),
+      child(),
+    );
+
+    this.topology = topology(a).map(
+      (o) =>
+        new k8s.apiextensions.CustomResource(
+          `${name}-${o.name.startsWith(`${a.name}-`) ? o.name.slice(a.name.length + 1) : o.name}`,
+          apply(t.topology, {
+            apiVersion: RABBITMQ_API_VERSION,
+            kind: o.kind,
+            metadata: { name: o.name, namespace: ns, labels: { ...labels, "platform.dev/app": o.app }, annotations: { "pulumi.com/waitFor": `condition=${OPERATOR_FACTS.conditions.topology}` } },
+            spec: { ...o.spec, rabbitmqClusterReference: { name: a.name } },
+          }),
+          child(...operators, this.cluster),
+        ),
+    );
+
+    this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
+      `${name}-networkpolicy`,
+      apply(t.networkPolicy, { metadata: { name: a.name, namespace: ns, labels }, spec: brokerPolicy(a) }),
+      child(),
+    );
+
+    const monOpts = child(...(args.monitoringCrdsReady ?? []));
+    this.serviceMonitor = serviceMonitor(
+      `${name}-servicemonitor`,
+      { name: a.name, namespace: ns, labels, spec: brokerServiceMonitorSpec(a) as ServiceMonitorSpec, transform: t.serviceMonitor },
+      monOpts,
+    );
+    if (args.monitoring.rules ?? true) {
+      let spec: Record<string, unknown>;
+      try {
+        spec = rabbitmqPrometheusRuleSpec(args.monitoring);
+      } catch (e) {
+        throw invalidArg("RabbitMq", "monitoring", "alert options", `are invalid: ${(e as Error).message}`);
+      }
+      this.prometheusRule = prometheusRule(
+        `${name}-prometheusrule`,
+        { name: `${a.name}-alerts`, namespace: ns, labels, spec: spec as unknown as PrometheusRuleSpec, transform: t.prometheusRule },
+        monOpts,
+      );
+    }
+
+    this.connections = rabbitMqConnections(a);
+    this.registerOutputs({ host: a.host, vhosts: a.apps.map((app) => app.vhost), secrets: a.apps.map((app) => app.user.secretName) });
+  }
+}
+
+/** Connection details of every app (pure). */
+export function rabbitMqConnections(a: ResolvedRabbitMqArgs): Record<string, RabbitMqConnection> {
+  const port = amqpPort(a).port;
+  return Object.fromEntries(
+    a.apps.map((app) => [
+      app.name,
+      {
+        host: a.host,
+        port,
+        vhost: app.vhost,
+        username: app.user.username,
+        secretName: app.user.secretName,
+        tls: a.tls !== undefined,
+        peers: [{ podLabels: OPERATOR_FACTS.podSelector(a.name), ports: [brokerPorts(a).amqp] }],
+        queues: app.queues.map((q) => ({ name: q.name, deadLetterQueue: q.deadLetterQueue })),
+      },
+    ]),
+  );
+}
+
+/**
+ * Spring Boot 3 (`spring.rabbitmq.*`): host, port, vhost, TLS from values, the user
+ * and password from the app's Secret. Never the operator's default user.
+ */
+export function springRabbitEnv(c: RabbitMqConnection): { env: Record<string, string>; secretEnv: Record<string, { secret: string; key: string }> } {
+  return {
+    env: { SPRING_RABBITMQ_HOST: c.host, SPRING_RABBITMQ_PORT: String(c.port), SPRING_RABBITMQ_VIRTUAL_HOST: c.vhost, SPRING_RABBITMQ_SSL_ENABLED: String(c.tls) },
+    secretEnv: {
+      SPRING_RABBITMQ_USERNAME: { secret: c.secretName, key: OPERATOR_FACTS.importCredentialsKeys.username },
+      SPRING_RABBITMQ_PASSWORD: { secret: c.secretName, key: OPERATOR_FACTS.importCredentialsKeys.password },
+    },
+  };
+}
