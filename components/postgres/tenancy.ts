@@ -33,8 +33,9 @@ export const CNPG_FACTS = {
   version: "v1.30.0",
   rwServiceSuffix: "-rw",
   poolerHbaField: "pg_hba",
-  /** PgBouncer HBA file CloudNativePG writes, `%RULES%` standing for the Pooler's `pg_hba` lines. */
-  pgbouncerHbaTemplate: "\nlocal pgbouncer pgbouncer peer\n\n%RULES%\n\nhost all all 0.0.0.0/0 md5\nhost all all ::/0 md5\n",
+  /** `pgbouncerHBAFileTemplateString`, verbatim (a Go text/template). */
+  pgbouncerHbaTemplate:
+    "\nlocal pgbouncer pgbouncer peer\n\n{{ range $rule := .PgHba }}\n{{ $rule -}}\n{{ end }}\n\nhost all all 0.0.0.0/0 md5\nhost all all ::/0 md5\n",
   managedRoleFields: ["name", "ensure", "login", "inherit", "bypassrls", "superuser", "createdb", "createrole", "replication", "connectionLimit", "passwordSecret", "comment", "inRoles"],
 } as const;
 
@@ -49,8 +50,10 @@ export function rwServiceName(clusterName: string): string {
  * template emits an empty line before each rule).
  */
 export function pgbouncerHbaFile(rules: readonly string[]): string {
-  const body = rules.map((r) => `\n${r}`).join("");
-  return CNPG_FACTS.pgbouncerHbaTemplate.replace("\n%RULES%\n", `${body}\n`);
+  // The template's one action: `{{ range }}` emits "\n" + rule per rule (`-}}` trims the newline after it).
+  const RANGE = "{{ range $rule := .PgHba }}\n{{ $rule -}}\n{{ end }}";
+  const [before, after] = CNPG_FACTS.pgbouncerHbaTemplate.split(RANGE) as [string, string];
+  return before + rules.map((r) => `\n${r}`).join("") + after;
 }
 
 const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
