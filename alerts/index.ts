@@ -24,6 +24,7 @@ export { JVM_SPEC, jvmRuleGroups } from "./jvm";
 export { KUBERNETES_SPEC, kubernetesRuleGroups } from "./kubernetes";
 export { CERTIFICATES_SPEC, certificateRuleGroups } from "./certificates";
 export { MONITORING_SPEC, monitoringRuleGroups } from "./monitoring";
+export { scrapePresenceGroup, type ExpectedScrape } from "./presence";
 export { POSTGRES_SPEC, postgresAlertGroups } from "./postgres";
 export { REDIS_SPEC, redisAlertGroups } from "./redis";
 export {

@@ -10,6 +10,10 @@ const JOB_POD = { ...KSM, pod: "migrate-x7k2p" };
 const CADVISOR = { job: "kubelet", namespace: "shop", pod: "core-api-1", container: "core-api", image: "ghcr.io/acme/core-api:1.4.2" };
 const LIMIT = { ...CONTAINER, resource: "memory", unit: "byte" };
 const PVC = { job: "kubelet", namespace: "shop", persistentvolumeclaim: "data-redis-0" };
+const JOB = { ...KSM, job_name: "app-db-1-initdb" };
+const DEPLOY = { ...KSM, deployment: "core-api" };
+const PV = { job: "kube-state-metrics", persistentvolume: "pvc-0a1b2c" };
+const CLAIM = { ...KSM, persistentvolumeclaim: "app-db-1" };
 
 export const kubernetesCases: DomainCases = {
   firing: [
@@ -83,8 +87,85 @@ export const kubernetesCases: DomainCases = {
       labels: { namespace: "shop", persistentvolumeclaim: "data-redis-0", severity: "warning" },
       resolvedAt: 11,
     },
+    {
+      alert: "KubeJobFailed",
+      name: "a Job failed at minute 2 and was deleted at minute 20",
+      series: [
+        series("kube_job_failed", { ...JOB, condition: "true" }, gauge([2, 0], [18, 1], [11, 0])),
+        series("kube_job_failed", { ...JOB, condition: "false" }, gauge([2, 1], [18, 0], [11, 1])),
+      ],
+      onset: 2,
+      labels: { namespace: "shop", job_name: "app-db-1-initdb", severity: "warning" },
+      resolvedAt: 20,
+    },
+    {
+      alert: "KubeDeploymentRolloutStuck",
+      name: "progress deadline exceeded during minutes 1-25",
+      series: [
+        series("kube_deployment_status_condition", { ...DEPLOY, condition: "Progressing", status: "false", reason: "ProgressDeadlineExceeded" }, gauge([1, 0], [25, 1], [10, 0])),
+        series("kube_deployment_status_condition", { ...DEPLOY, condition: "Progressing", status: "true", reason: "ProgressDeadlineExceeded" }, gauge([1, 1], [25, 0], [10, 1])),
+      ],
+      onset: 1,
+      labels: { namespace: "shop", deployment: "core-api", severity: "warning" },
+      resolvedAt: 26,
+    },
+    {
+      alert: "KubePersistentVolumeErrors",
+      name: "a volume Failed (reclaim failed) during minutes 3-14",
+      series: [
+        series("kube_persistentvolume_status_phase", { ...PV, phase: "Failed" }, gauge([3, 0], [12, 1], [10, 0])),
+        series("kube_persistentvolume_status_phase", { ...PV, phase: "Released" }, gauge([3, 1], [12, 0], [10, 1])),
+      ],
+      onset: 3,
+      labels: { persistentvolume: "pvc-0a1b2c", phase: "Failed", severity: "warning" },
+      resolvedAt: 15,
+    },
+    {
+      alert: "KubePersistentVolumeClaimPending",
+      name: "a claim no provisioner binds, minutes 0-19",
+      series: [
+        series("kube_persistentvolumeclaim_status_phase", { ...CLAIM, phase: "Pending" }, gauge([20, 1], [10, 0])),
+        series("kube_persistentvolumeclaim_status_phase", { ...CLAIM, phase: "Bound" }, gauge([20, 0], [10, 1])),
+      ],
+      onset: 0,
+      labels: { namespace: "shop", persistentvolumeclaim: "app-db-1", severity: "warning" },
+      resolvedAt: 20,
+    },
   ],
   silent: [
+    {
+      alert: "KubeJobFailed",
+      name: "a Job that succeeded, and one still running (failed=false)",
+      series: [
+        series("kube_job_failed", { ...JOB, condition: "true" }, gauge([31, 0])),
+        series("kube_job_failed", { ...JOB, condition: "false" }, gauge([31, 1])),
+      ],
+      at: [10, 30],
+    },
+    {
+      alert: "KubeDeploymentRolloutStuck",
+      name: "a rollout that is progressing; stuck for 14 minutes only",
+      series: [
+        series("kube_deployment_status_condition", { ...DEPLOY, condition: "Progressing", status: "true", reason: "NewReplicaSetAvailable" }, gauge([31, 1])),
+        series("kube_deployment_status_condition", { ...DEPLOY, deployment: "web", condition: "Progressing", status: "false", reason: "ProgressDeadlineExceeded" }, gauge([1, 0], [14, 1], [16, 0])),
+      ],
+      at: [14, 15, 30],
+    },
+    {
+      alert: "KubePersistentVolumeErrors",
+      name: "Bound and Released volumes; Failed for 4 minutes only",
+      series: [
+        series("kube_persistentvolume_status_phase", { ...PV, phase: "Bound" }, gauge([31, 1])),
+        series("kube_persistentvolume_status_phase", { ...PV, persistentvolume: "pvc-9", phase: "Failed" }, gauge([1, 0], [4, 1], [26, 0])),
+      ],
+      at: [4, 5, 30],
+    },
+    {
+      alert: "KubePersistentVolumeClaimPending",
+      name: "a claim bound after 14 minutes (WaitForFirstConsumer, slow provisioner)",
+      series: [series("kube_persistentvolumeclaim_status_phase", { ...CLAIM, phase: "Pending" }, gauge([14, 1], [17, 0])), series("kube_persistentvolumeclaim_status_phase", { ...CLAIM, phase: "Bound" }, gauge([14, 0], [17, 1]))],
+      at: [13, 14, 30],
+    },
     {
       alert: "KubePodCrashLooping",
       name: "waiting for another reason",

@@ -1,7 +1,9 @@
 /**
  * Workload alerts from kube-state-metrics, cAdvisor and the kubelet: crash
  * loops, HPAs pinned at their maximum, unhealthy PDBs, pods that stay not
- * ready, containers near their memory limit, volumes filling up.
+ * ready, containers near their memory limit, volumes filling up, failed Jobs,
+ * stuck rollouts, failed volumes and claims nobody binds. (The chart's
+ * kubernetesApps and kubernetesStorage groups are off: these replace them.)
  */
 import { alertRule, num, resolveDomain, type DomainSpec } from "./options";
 import type { AlertOptions, RuleGroup } from "./types";
@@ -33,6 +35,10 @@ export const KUBERNETES_SPEC = {
     "k8s.podNotReady.for": { default: "15m", allowZero: true, description: "how long a pod must stay not ready" },
     "k8s.memory.for": { default: "15m", allowZero: true, description: "how long memory must stay near the limit" },
     "k8s.volume.for": { default: "5m", allowZero: true, description: "how long a volume must stay above the usage threshold" },
+    "k8s.jobFailed.for": { default: "5m", allowZero: true, description: "how long a Job must stay failed" },
+    "k8s.rolloutStuck.for": { default: "15m", allowZero: true, description: "how long a Deployment must report Progressing=False (after its progressDeadlineSeconds)" },
+    "k8s.pvError.for": { default: "5m", allowZero: true, description: "how long a PersistentVolume must stay Failed or Pending" },
+    "k8s.pvcPending.for": { default: "15m", allowZero: true, description: "how long a PersistentVolumeClaim may stay Pending" },
   },
   selectors: {},
 } as const satisfies DomainSpec<string, string, never>;
@@ -120,6 +126,42 @@ unless on (namespace, pod)
           summary: "PVC {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is {{ $value | humanizePercentage }} full",
           description: `Volume {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} is {{ $value | humanizePercentage }} full (threshold ${num(t["k8s.volumeUsageRatio"] * 100)}%).`,
           runbookUrl: r.runbookUrl("KubePersistentVolumeFillingUp"),
+        }),
+        alertRule({
+          alert: "KubeJobFailed",
+          expr: `max by (namespace, job_name) (kube_job_failed{condition="true"}) == 1`,
+          for: d["k8s.jobFailed.for"],
+          severity: "warning",
+          summary: "Job {{ $labels.namespace }}/{{ $labels.job_name }} failed",
+          description: "Job {{ $labels.job_name }} in {{ $labels.namespace }} has failed (backoffLimit or activeDeadlineSeconds reached): whatever it does (a migration, a CloudNativePG initdb or join) did not happen. The alert clears when the Job is deleted or succeeds.",
+          runbookUrl: r.runbookUrl("KubeJobFailed"),
+        }),
+        alertRule({
+          alert: "KubeDeploymentRolloutStuck",
+          expr: `max by (namespace, deployment) (kube_deployment_status_condition{condition="Progressing", status="false"}) == 1`,
+          for: d["k8s.rolloutStuck.for"],
+          severity: "warning",
+          summary: "Rollout of {{ $labels.namespace }}/{{ $labels.deployment }} is stuck",
+          description: "Deployment {{ $labels.deployment }} in {{ $labels.namespace }} has not made progress within its progressDeadlineSeconds: the new pods don't become ready (image, config, probes, quota, scheduling), and the old version keeps serving.",
+          runbookUrl: r.runbookUrl("KubeDeploymentRolloutStuck"),
+        }),
+        alertRule({
+          alert: "KubePersistentVolumeErrors",
+          expr: `max by (persistentvolume, phase) (kube_persistentvolume_status_phase{phase=~"Failed|Pending"}) == 1`,
+          for: d["k8s.pvError.for"],
+          severity: "warning",
+          summary: "PersistentVolume {{ $labels.persistentvolume }} is {{ $labels.phase }}",
+          description: "PersistentVolume {{ $labels.persistentvolume }} is in phase {{ $labels.phase }}: its reclaim failed or it cannot be made available, and the data or capacity behind it is stuck.",
+          runbookUrl: r.runbookUrl("KubePersistentVolumeErrors"),
+        }),
+        alertRule({
+          alert: "KubePersistentVolumeClaimPending",
+          expr: `max by (namespace, persistentvolumeclaim) (kube_persistentvolumeclaim_status_phase{phase="Pending"}) == 1`,
+          for: d["k8s.pvcPending.for"],
+          severity: "warning",
+          summary: "PersistentVolumeClaim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is not bound",
+          description: "Claim {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} has been Pending for a while: no volume can be provisioned or bound (StorageClass, quota, zone), so the pod using it (a database instance, Prometheus) cannot start.",
+          runbookUrl: r.runbookUrl("KubePersistentVolumeClaimPending"),
         }),
       ],
     },

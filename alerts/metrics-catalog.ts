@@ -49,6 +49,10 @@ export const METRICS: Record<string, MetricInfo> = {
   kube_pod_status_ready: { exporter: KSM, description: "pod Ready condition (condition=true|false|unknown)" },
   kube_pod_status_phase: { exporter: KSM, description: "pod phase (Pending|Running|Succeeded|Failed|Unknown)" },
   kube_pod_container_resource_limits: { exporter: KSM, description: "container resource limits (resource=cpu|memory)" },
+  kube_job_failed: { exporter: KSM, description: "1 for the condition a Job's Failed status has (condition=true|false|unknown), per job_name" },
+  kube_deployment_status_condition: { exporter: KSM, description: "Deployment conditions (condition=Progressing|Available, status=true|false|unknown)" },
+  kube_persistentvolume_status_phase: { exporter: KSM, description: "1 for a PersistentVolume's phase (Bound|Failed|Pending|Available|Released)" },
+  kube_persistentvolumeclaim_status_phase: { exporter: KSM, description: "1 for a PersistentVolumeClaim's phase (Pending|Bound|Lost)" },
 
   // cAdvisor / kubelet
   container_memory_working_set_bytes: { exporter: CADVISOR, description: "container working-set memory, what the OOM killer looks at" },

@@ -24,6 +24,7 @@ export const MONITORING_SPEC = {
     "monitoring.ruleFailures.window": { default: "5m", description: "window in which rule evaluation failures are counted" },
     "monitoring.ruleFailures.for": { default: "15m", allowZero: true, description: "how long rule evaluations must keep failing" },
     "monitoring.targetsDown.for": { default: "10m", allowZero: true, description: "how long the targets must stay down" },
+    "monitoring.scrapeMissing.for": { default: "15m", allowZero: true, description: "how long a scrape job that alerts read may have no target at all (ScrapeTargetsMissing)" },
   },
   selectors: {
     "monitoring.prometheus": {

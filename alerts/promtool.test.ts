@@ -27,6 +27,8 @@ import { jvmCases } from "./jvm.cases";
 import { kubernetesCases } from "./kubernetes.cases";
 import { monitoringCases } from "./monitoring.cases";
 import { postgresCases } from "./postgres.cases";
+import { PRESENCE_SCRAPES, presenceCases } from "./presence.cases";
+import { scrapePresenceGroup } from "./presence";
 import { redisCases } from "./redis.cases";
 import { promtool, uncoveredAlerts, unitTestGroups, writeUnitTestFiles, type DomainCases } from "./promtool-harness";
 
@@ -39,6 +41,7 @@ const DOMAINS: readonly { name: string; groups: (o: AlertOptions) => RuleGroup[]
   { name: "certificates", groups: certificateRuleGroups, cases: certificateCases },
   { name: "monitoring", groups: monitoringRuleGroups, cases: monitoringCases, alwaysFiring: ["Watchdog"] },
   { name: "postgres", groups: postgresRuleGroups, cases: postgresCases },
+  { name: "presence", groups: (o) => [scrapePresenceGroup("test.scrapes", PRESENCE_SCRAPES, o)], cases: presenceCases },
   { name: "redis", groups: redisRuleGroups, cases: redisCases },
 ];
 

@@ -18,6 +18,7 @@ import {
   postgresRuleGroups,
   redisRuleGroups,
   resolveAlertOptions,
+  scrapePresenceGroup,
   sloRuleGroups,
   toRuleFileYaml,
   validateAlertOptions,
@@ -29,7 +30,13 @@ import { isAlertRule } from "./types";
 const BASE = "https://runbooks.example.com/platform";
 const OPTS: AlertOptions = { runbookBaseUrl: BASE };
 const RUNBOOKS = join(__dirname, "..", "docs", "runbooks");
-const ALL_GROUPS = [...platformRuleGroups(OPTS), ...postgresRuleGroups(OPTS), ...redisRuleGroups(OPTS), ...sloRuleGroups([{ service: "core-api" }], OPTS)];
+const ALL_GROUPS = [
+  ...platformRuleGroups(OPTS),
+  ...postgresRuleGroups(OPTS),
+  ...redisRuleGroups(OPTS),
+  ...sloRuleGroups([{ service: "core-api" }], OPTS),
+  scrapePresenceGroup("test.scrapes", [{ job: "core-api", namespace: "shop", reads: "the core-api alerts" }], OPTS),
+];
 const ALERTS = ALL_GROUPS.flatMap((g) => g.rules).filter(isAlertRule);
 
 describe("every alert", () => {

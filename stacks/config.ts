@@ -7,6 +7,7 @@
 import { validateAlertOptions } from "../alerts/index";
 import { PlatformConfigError } from "../components/lib/errors";
 import { restoreTargetProblem } from "../components/postgres/restore-window";
+import { jvmProblems } from "../components/workload/jvm";
 import { ENVIRONMENTS, POLICIES, PREVIEW_STACK, PROFILES, type EnvironmentName } from "./environments";
 import { platformSettings, type PlatformSettings } from "./schema";
 
@@ -179,6 +180,19 @@ export function loadStackConfig(stack: string, raw: RawConfig, opts: LoadOptions
   if (policies.requireAlertReceivers) {
     for (const key of ["pagerdutyRoutingKey", "slackWebhookUrl"] as const) {
       if (secrets[key] === undefined) fail(stack, key, undefined, `is missing: ${environment} pages on-call; set it with pulumi config set --secret ${PROJECT}:${key} <value>`);
+    }
+  }
+  // core-api is Spring Boot: the JVM rules of components/workload/jvm.ts, named as stack keys.
+  for (const p of jvmProblems({ ...settings.workloads.coreApi, jvm: settings.workloads.coreApi.jvm ?? {} })) {
+    fail(stack, `workloads.coreApi.${p.field}`, p.value, p.message.replace("jvm.allowMemoryAutoscaling", "workloads.coreApi.jvm.allowMemoryAutoscaling"));
+  }
+  if (settings.workloads.web.jvm) fail(stack, "workloads.web.jvm", settings.workloads.web.jvm, "web is a Node.js app, not a JVM: remove it");
+  if (policies.requireHeartbeat) {
+    // Without a dead man's switch, a dead Prometheus or Alertmanager pages nobody.
+    const hb = settings.alerting.heartbeat?.enabled;
+    if (hb !== true) fail(stack, "alerting.heartbeat.enabled", hb, `${environment} pages on-call, so the Watchdog must reach a dead man's switch; set it to true`);
+    if (secrets.heartbeatUrl === undefined) {
+      fail(stack, "heartbeatUrl", undefined, `is missing: ${environment} pages on-call, so it needs a dead man's switch for the Watchdog; set it with pulumi config set --secret ${PROJECT}:heartbeatUrl <url>`);
     }
   }
   if (settings.alerting.email && secrets.smtpPassword === undefined && settings.alerting.email.username) {

@@ -20,9 +20,18 @@ const smallApp = {
   resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
 };
 
+/** core-api is a JVM (Spring Boot): CPU scaling only, memory request = limit (components/workload/jvm.ts). */
+function jvmApp<T extends { autoscaling: { targetMemoryUtilization?: number }; resources: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } } }>(w: T): T {
+  const { targetMemoryUtilization: _memory, ...autoscaling } = w.autoscaling;
+  return { ...w, autoscaling, resources: { ...w.resources, requests: { ...w.resources.requests, memory: w.resources.limits.memory } } };
+}
+
 const local: Profile = {
   domain: "platform.localhost",
   clusterServices: true,
+  // kind and k3d bind kube-controller-manager, kube-scheduler, etcd and kube-proxy metrics to
+  // localhost (kubeadm and k3s defaults): for Prometheus that is a managed control plane.
+  controlPlane: "managed",
   ingress: { clusterIssuer: "selfsigned", rateLimitPerMinute: 100, tls: true },
   // kind: clients reach Envoy directly (cloud-provider-kind or a port-forward), no load balancer in front.
   edge: {
@@ -35,14 +44,15 @@ const local: Profile = {
     acme: { solver: "http01" },
   },
   workloads: {
-    coreApi: { ...smallApp, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "768Mi" } } },
+    coreApi: jvmApp({ ...smallApp, resources: { requests: { cpu: "250m", memory: "768Mi" }, limits: { cpu: "1", memory: "768Mi" } } }),
     web: smallApp,
   },
   postgres: {
     instances: 1,
     storageSize: "2Gi",
     walStorageSize: "1Gi",
-    resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    // Guaranteed QoS (limits = requests) for database pods; PostgreSQL's memory settings follow the limit.
+    resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "500m", memory: "1Gi" } },
     maxConnections: 100,
     archiveTimeoutSeconds: 300,
     superuserAccess: false,
@@ -75,7 +85,13 @@ const preview: Profile = {
   ingress: { ...local.ingress, clusterIssuer: "letsencrypt-staging" },
   // Previews attach to the gateway of the cluster they run on (the dev stack's, by default).
   edge: { ...local.edge, gateway: { name: "edge", namespace: "platform-dev" } },
-  postgres: { ...local.postgres, storageSize: "1Gi", backup: { ...local.postgres.backup, retentionDays: 3 } },
+  postgres: {
+    ...local.postgres,
+    storageSize: "1Gi",
+    // Smallest footprint: many previews share the dev cluster.
+    resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "250m", memory: "512Mi" } },
+    backup: { ...local.postgres.backup, retentionDays: 3 },
+  },
   redis: { ...local.redis, storageSize: "512Mi" },
 };
 
@@ -86,10 +102,12 @@ const dev: Profile = {
   ...local,
   domain: "dev.platform.example.com",
   clusterServices: true,
+  // EKS (dev, staging, prod): AWS runs the control plane and exposes none of its components.
+  controlPlane: "managed",
   ingress: { ...local.ingress, clusterIssuer: "letsencrypt-staging" },
   edge: eksEdge,
   workloads: {
-    coreApi: { ...local.workloads.coreApi, autoscaling: { ...smallApp.autoscaling, enabled: true, minReplicas: 1, maxReplicas: 3 } },
+    coreApi: jvmApp({ ...local.workloads.coreApi, autoscaling: { ...smallApp.autoscaling, enabled: true, minReplicas: 1, maxReplicas: 3 } }),
     web: { ...smallApp, autoscaling: { ...smallApp.autoscaling, enabled: true, minReplicas: 1, maxReplicas: 3 } },
   },
   postgres: { ...local.postgres, storageSize: "10Gi", walStorageSize: "2Gi", backup: { ...local.postgres.backup, retentionDays: 14 } },
@@ -108,11 +126,13 @@ const staging: Profile = {
   domain: "staging.platform.example.com",
   ingress: { ...local.ingress, clusterIssuer: "letsencrypt-prod" },
   workloads: {
-    coreApi: { ...bigApp, replicas: 2, autoscaling: { ...bigApp.autoscaling, minReplicas: 2, maxReplicas: 6 } },
+    coreApi: jvmApp({ ...bigApp, replicas: 2, autoscaling: { ...bigApp.autoscaling, minReplicas: 2, maxReplicas: 6 } }),
     web: { ...bigApp, replicas: 2, autoscaling: { ...bigApp.autoscaling, minReplicas: 2, maxReplicas: 4 }, resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } } },
   },
   postgres: { ...dev.postgres, instances: 2, storageSize: "50Gi", walStorageSize: "10Gi", backup: { ...dev.postgres.backup, retentionDays: 30 } },
   monitoring: { ...dev.monitoring, prometheus: { ...dev.monitoring.prometheus, retention: "15d", storageSize: "50Gi" } },
+  // On-call is paged from here on (POLICIES.requireHeartbeat): the Watchdog goes to a dead man's switch.
+  alerting: { heartbeat: { enabled: true } },
   // Production-shaped: a primary, two replicas and three Sentinels.
   redis: { ...dev.redis, mode: "sentinel", replicas: 3, storageSize: "4Gi", resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "512Mi" } } },
 };
@@ -122,7 +142,7 @@ const prod: Profile = {
   domain: "platform.example.com",
   edge: { ...eksEdge, envoyReplicas: 3 },
   workloads: {
-    coreApi: bigApp,
+    coreApi: jvmApp(bigApp),
     web: { ...bigApp, autoscaling: { ...bigApp.autoscaling, maxReplicas: 8 }, resources: { requests: { cpu: "250m", memory: "384Mi" }, limits: { cpu: "1", memory: "768Mi" } } },
   },
   postgres: {
@@ -130,7 +150,7 @@ const prod: Profile = {
     instances: 3,
     storageSize: "100Gi",
     walStorageSize: "20Gi",
-    resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "8Gi" } },
+    resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "2", memory: "8Gi" } },
     maxConnections: 400,
     archiveTimeoutSeconds: 60,
     pooler: { instances: 3, poolMode: "transaction", defaultPoolSize: 50, maxClientConnections: 2000 },
@@ -154,11 +174,21 @@ export const PROFILES: Readonly<Record<EnvironmentName, Profile>> = { local, pre
 
 /** Environment-wide policies that are not overridable per stack. */
 export const POLICIES: Readonly<
-  Record<EnvironmentName, { requirePinnedImages: boolean; requireAlertReceivers: boolean; requireKubeContext: boolean; objectStore: "s3" | "in-cluster" }>
+  Record<
+    EnvironmentName,
+    {
+      requirePinnedImages: boolean;
+      requireAlertReceivers: boolean;
+      /** A dead man's switch for the Watchdog (alerting.heartbeat + heartbeatUrl): wherever on-call is paged. */
+      requireHeartbeat: boolean;
+      requireKubeContext: boolean;
+      objectStore: "s3" | "in-cluster";
+    }
+  >
 > = {
-  local: { requirePinnedImages: false, requireAlertReceivers: false, requireKubeContext: false, objectStore: "in-cluster" },
-  preview: { requirePinnedImages: false, requireAlertReceivers: false, requireKubeContext: false, objectStore: "in-cluster" },
-  dev: { requirePinnedImages: false, requireAlertReceivers: false, requireKubeContext: true, objectStore: "s3" },
-  staging: { requirePinnedImages: true, requireAlertReceivers: true, requireKubeContext: true, objectStore: "s3" },
-  prod: { requirePinnedImages: true, requireAlertReceivers: true, requireKubeContext: true, objectStore: "s3" },
+  local: { requirePinnedImages: false, requireAlertReceivers: false, requireHeartbeat: false, requireKubeContext: false, objectStore: "in-cluster" },
+  preview: { requirePinnedImages: false, requireAlertReceivers: false, requireHeartbeat: false, requireKubeContext: false, objectStore: "in-cluster" },
+  dev: { requirePinnedImages: false, requireAlertReceivers: false, requireHeartbeat: false, requireKubeContext: true, objectStore: "s3" },
+  staging: { requirePinnedImages: true, requireAlertReceivers: true, requireHeartbeat: true, requireKubeContext: true, objectStore: "s3" },
+  prod: { requirePinnedImages: true, requireAlertReceivers: true, requireHeartbeat: true, requireKubeContext: true, objectStore: "s3" },
 };

@@ -53,6 +53,8 @@ export const workloadSettings = z
       scaleDownStabilizationSeconds: z.number().int().min(0).max(3600),
     }),
     resources,
+    /** JVM apps only (core-api): heap share of the memory limit, and whether a memory HPA target is wanted. */
+    jvm: z.strictObject({ heapPercentage: z.number().min(25).max(75).optional(), allowMemoryAutoscaling: z.boolean().optional() }).optional(),
   })
   .superRefine((w, ctx) => {
     if (w.autoscaling.minReplicas > w.autoscaling.maxReplicas) {
@@ -157,6 +159,11 @@ export const platformSettings = z.strictObject({
   environment: z.enum(["local", "preview", "dev", "staging", "prod"]),
   /** Whether this stack installs the cluster-wide services (operators, monitoring) or uses the cluster's. */
   clusterServices: z.boolean(),
+  /**
+   * Who runs the cluster's control plane: "managed" (EKS and the like; kind and k3d keep it on
+   * localhost too) is never scraped or alerted on; "self-managed" clusters are.
+   */
+  controlPlane: z.enum(["managed", "self-managed"]),
   domain: dnsName,
   kubernetes: z.strictObject({
     context: z.string().min(1).optional(),

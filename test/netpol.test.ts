@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { renderedObjects, renderStack, type RunResult } from "./harness";
 import { allowed, matches, type Endpoint, type NetworkPolicy } from "./netpol";
 import { envoyDataPlaneLabels, ENVOY_GATEWAY_NAMESPACE } from "../components/edge/versions";
+import { CNPG_POD_PORTS, cnpgInstancePodLabels, cnpgPoolerPodLabels } from "../components/postgres/cnpg-facts";
 
 const objects = renderedObjects;
 
@@ -57,9 +58,10 @@ describe.each(["prod", "local"])("network policies of the %s render", (stack) =>
     pod = {
       coreApi: deploymentPod(run, "core-api", { http: 8080, metrics: 8081 }),
       web: deploymentPod(run, "web", { http: 3000, metrics: 9464 }),
-      pooler: { name: "pooler", namespace: ns, labels: { "cnpg.io/poolerName": "app-db-pooler-rw", "cnpg.io/podRole": "pooler" }, ports: { pgbouncer: 5432, metrics: 9127 } },
-      primary: { name: "app-db-1", namespace: ns, labels: { "cnpg.io/cluster": "app-db", "cnpg.io/podRole": "instance", "cnpg.io/instanceRole": "primary" }, ports: { postgresql: 5432, status: 8000, metrics: 9187 } },
-      replica: { name: "app-db-2", namespace: ns, labels: { "cnpg.io/cluster": "app-db", "cnpg.io/podRole": "instance", "cnpg.io/instanceRole": "replica" }, ports: { postgresql: 5432, status: 8000, metrics: 9187 } },
+      // The labels CloudNativePG 1.30.0 puts on its pods (cnpg-facts.ts), not the ones we select by.
+      pooler: { name: "pooler", namespace: ns, labels: cnpgPoolerPodLabels("app-db-pooler-rw", "app-db"), ports: CNPG_POD_PORTS.pooler.ports },
+      primary: { name: "app-db-1", namespace: ns, labels: { ...cnpgInstancePodLabels("app-db", "app-db-1"), "cnpg.io/instanceRole": "primary", role: "primary" }, ports: CNPG_POD_PORTS.instance.ports },
+      replica: { name: "app-db-2", namespace: ns, labels: { ...cnpgInstancePodLabels("app-db", "app-db-2"), "cnpg.io/instanceRole": "replica", role: "replica" }, ports: CNPG_POD_PORTS.instance.ports },
       debug: { name: "debug", namespace: ns, labels: { run: "debug" } },
       // A pod of the grants Job, labelled as its template labels it.
       grants: jobPod(run, "app-db-grants-"),
@@ -148,6 +150,30 @@ describe.each(["prod", "local"])("network policies of the %s render", (stack) =>
     expect(may("debug", "coreApi", 8080)).toBe(false);
     expect(may("debug", "pooler", 5432)).toBe(false);
     expect(may("debug", "internet", 443)).toBe(false);
+  });
+
+  it("keeps the PgBouncer pods (labelled cnpg.io/cluster too) out of the instances' policy: no store, no status port", () => {
+    const instances = policies.find((p) => p.metadata.name === "app-db-instances")!;
+    expect(matches(instances.spec.podSelector, pod.primary!.labels ?? {})).toBe(true);
+    expect(matches(instances.spec.podSelector, pod.pooler!.labels ?? {})).toBe(false);
+    expect(may("pooler", "primary", 8000)).toBe(false);
+    expect(may("pooler", "primary", 5432)).toBe(true);
+    expect(may("pooler", "replica", 5432)).toBe(true);
+    if (stack === "prod") {
+      // S3 is reached on 443 like the API server (which every CloudNativePG pod needs), so on AWS the
+      // store is closed by IAM: the backup role trusts the Cluster's service account only; the poolers
+      // run as their own (CloudNativePG 1.30.0 Pooler.GetServiceAccountName: the Pooler's name).
+      const role = run.recorder.byType("aws:iam/role:Role").find((r) => String(r.name).endsWith("-backup-role"))!;
+      const subjects = JSON.stringify(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Condition.StringEquals);
+      expect(subjects).toContain(`system:serviceaccount:${ns}:app-db"`);
+      expect(subjects).not.toContain("app-db-pooler-rw");
+      return;
+    }
+    const store = objects(run, "Deployment").find((d) => d.metadata.labels?.["app.kubernetes.io/component"] === "object-store")!;
+    const storePod: Endpoint = { name: "store", namespace: ns, labels: store.spec.template.metadata.labels, ports: {} };
+    const port = store.spec.template.spec.containers[0].ports[0].containerPort as number;
+    expect(allowed(policies, pod.pooler!, storePod, port)).toBe(false);
+    expect(allowed(policies, pod.primary!, storePod, port)).toBe(true);
   });
 
   it("sends backups off-site: instances reach object storage", () => {

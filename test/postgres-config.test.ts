@@ -70,6 +70,16 @@ describe("rendered PostgreSQL configuration on a real PostgreSQL 15", () => {
     expect(await pg.sql("SHOW pg_stat_statements.track")).toBe(parameters["pg_stat_statements.track"]);
   });
 
+  it("runs with the memory settings derived from the 8Gi instance (not the 128MB default)", async () => {
+    const setting = async (n: string) => (await pg.sql(`SELECT setting || coalesce(unit, '') FROM pg_settings WHERE name = '${n}'`)).trim();
+    // pg_settings reports shared_buffers and effective_cache_size in 8kB pages, work_mem in kB.
+    expect(await pg.sql("SHOW shared_buffers")).toBe("2GB");
+    expect(await setting("shared_buffers")).toBe(`${(2 * 1024 * 1024) / 8}8kB`);
+    expect(await pg.sql("SHOW effective_cache_size")).toBe("6GB");
+    expect(await setting("work_mem")).toBe("5242kB");
+    expect(await pg.sql("SHOW maintenance_work_mem")).toBe("512MB");
+  });
+
   it("parses every rendered pg_hba line, and refuses non-TLS TCP connections", async () => {
     const rules = await pg.sql("SELECT line_number, type, coalesce(error, '') FROM pg_hba_file_rules ORDER BY line_number");
     const lines = rules.split("\n").map((l) => l.split("|"));

@@ -142,6 +142,7 @@ describe("ruleObjects", () => {
       "monitoring/platform-kubernetes",
       "monitoring/platform-certificates",
       "monitoring/platform-monitoring",
+      "monitoring/platform-scrapes",
       "platform-prod/slo-core-api",
     ]);
     for (const o of objs) expect(o.groups).toHaveLength(1);
@@ -209,7 +210,8 @@ describe("alert routing from stack config", () => {
     expect(routing.teams).toEqual([
       { name: "database", pagerduty: { routingKeySecretKey: "pagerduty-routing-key" }, slack: { apiUrlSecretKey: "slack-api-url", channel: "#dba-alerts" } },
     ]);
-    expect(Object.keys(credentials).sort()).toEqual(["pagerduty-routing-key", "slack-api-url", "smtp-auth-password"]);
+    expect(routing.heartbeat).toEqual({});
+    expect(Object.keys(credentials).sort()).toEqual(["heartbeat-url", "pagerduty-routing-key", "slack-api-url", "smtp-auth-password"]);
   });
 
   it("a channel without its webhook routes nowhere and warns", () => {

@@ -3,11 +3,12 @@
  * every value checked, errors that name the field to change. Pure.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { validateAlertOptions, type WorkloadSlo, sloRuleGroups } from "../../alerts/index";
+import { scrapePresenceGroup, validateAlertOptions, type ExpectedScrape, type WorkloadSlo, sloRuleGroups } from "../../alerts/index";
 import type { DashboardJson } from "../../dashboards/index";
 import { invalidArg, PlatformConfigError } from "../lib/errors";
 import { isByteQuantity, isCpuQuantity } from "../lib/quantities";
 import { alertmanagerSecretKeys, resolveAlertRoutingArgs, type AlertRoutingArgs } from "./alertmanager-config";
+import type { ControlPlane } from "./chart-facts";
 import { KUBE_PROMETHEUS_STACK, PROMETHEUS_OPERATOR_CRDS, type PinnedChart } from "./versions";
 
 /** Where the runbooks live: docs/runbooks in the project repository. */
@@ -57,8 +58,12 @@ export interface AlertmanagerArgs {
 }
 
 export interface GrafanaArgs {
-  /** Admin login; stored in a Secret Grafana reads (`admin.existingSecret`). */
-  readonly admin: { readonly username: string; readonly password: pulumi.Input<string> };
+  /**
+   * Admin login; stored in a Secret Grafana reads (`admin.existingSecret`). `rotation`: the
+   * generated secret the password comes from and its counter (`GeneratedSecrets.rotation`),
+   * stamped on Grafana's pods so they restart with a rotated password (components/secrets/rotation.ts).
+   */
+  readonly admin: { readonly username: string; readonly password: pulumi.Input<string>; readonly rotation?: { readonly from: string; readonly stamp: string } };
   /** Public host name. @default - `grafana.${domain}` */
   readonly host?: string;
   /** Keep Grafana's database (users, preferences) on a volume. @default true */
@@ -87,6 +92,13 @@ export interface AlertRulesArgs {
   readonly slos?: readonly WorkloadSlo[];
   /** Namespace of the SLO PrometheusRule (the workloads' namespace, by convention). @default - the monitoring namespace */
   readonly sloNamespace?: string;
+  /**
+   * Scrape jobs, besides the chart's own, that the rules read and that must have
+   * targets: each gets a `ScrapeTargetsMissing` alert (alerts/presence.ts).
+   * @default []
+   * @example [{ job: "cert-manager", namespace: "cert-manager", reads: "the certificate alerts" }]
+   */
+  readonly scrapes?: readonly ExpectedScrape[];
 }
 
 export interface MonitoringArgs {
@@ -108,6 +120,14 @@ export interface MonitoringArgs {
   readonly charts?: { readonly kubePrometheusStack?: PinnedChart; readonly operatorCrds?: PinnedChart };
   /** Helm timeout of the kube-prometheus-stack release, seconds. @default 900 */
   readonly timeoutSeconds?: number;
+  /**
+   * Who runs the cluster's control plane. `managed` (EKS, GKE, AKS; kind and k3d alike,
+   * which keep them on localhost): the chart neither scrapes nor alerts on
+   * kube-controller-manager, kube-scheduler, etcd and kube-proxy, which can't be
+   * reached (their absent-target alerts would page forever). See chart-facts.ts.
+   * @default "self-managed"
+   */
+  readonly controlPlane?: ControlPlane;
 }
 
 export interface ResolvedMonitoringArgs {
@@ -122,12 +142,21 @@ export interface ResolvedMonitoringArgs {
     readonly secretKeys: readonly string[];
     readonly credentials: Readonly<Record<string, pulumi.Input<string>>>;
   };
-  readonly grafana: { readonly host: string; readonly url: string; readonly persistence: boolean; readonly storageSize: string; readonly adminUsername: string };
+  readonly grafana: { readonly host: string; readonly url: string; readonly persistence: boolean; readonly storageSize: string; readonly adminUsername: string; readonly adminRotation?: { readonly from: string; readonly stamp: string } };
   readonly ingress: { readonly enabled: boolean; readonly className: string; readonly clusterIssuer?: string; readonly tls: boolean };
-  readonly alerts: { readonly runbookBaseUrl: string; readonly thresholds: Readonly<Record<string, number>>; readonly durations: Readonly<Record<string, string>>; readonly slos: readonly WorkloadSlo[]; readonly sloNamespace: string };
+  readonly alerts: {
+    readonly runbookBaseUrl: string;
+    readonly thresholds: Readonly<Record<string, number>>;
+    readonly durations: Readonly<Record<string, string>>;
+    readonly slos: readonly WorkloadSlo[];
+    readonly sloNamespace: string;
+    /** Every job with a ScrapeTargetsMissing alert: the chart's (kube-state-metrics, node-exporter, operator) and `alerts.scrapes`. */
+    readonly scrapes: readonly ExpectedScrape[];
+  };
   readonly dashboards: readonly DashboardJson[];
   readonly charts: { readonly kubePrometheusStack: PinnedChart; readonly operatorCrds: PinnedChart };
   readonly timeoutSeconds: number;
+  readonly controlPlane: ControlPlane;
 }
 
 /** Secret Grafana reads its admin login from. */
@@ -201,11 +230,13 @@ export function resolveMonitoringArgs(name: string, a: MonitoringArgs): Resolved
     durations: { ...(al.durations ?? {}) },
     slos: [...(al.slos ?? [])],
     sloNamespace: al.sloNamespace ?? namespace,
+    scrapes: [...chartScrapes(namespace), ...(al.scrapes ?? [])],
   };
   if (!DNS_LABEL.test(alerts.sloNamespace)) invalidArg(c, "alerts.sloNamespace", alerts.sloNamespace, "must be a DNS-1123 label");
   try {
     validateAlertOptions(alerts);
     sloRuleGroups(alerts.slos, alerts);
+    scrapePresenceGroup("platform.scrapes", alerts.scrapes, alerts);
   } catch (e) {
     if (e instanceof PlatformConfigError) throw e;
     throw new PlatformConfigError(`${c}: alerts: ${(e as Error).message}`);
@@ -227,6 +258,8 @@ export function resolveMonitoringArgs(name: string, a: MonitoringArgs): Resolved
   if (charts.kubePrometheusStack.operatorVersion !== charts.operatorCrds.operatorVersion) {
     invalidArg(c, "charts.operatorCrds.operatorVersion", charts.operatorCrds.operatorVersion, `must equal the operator of kube-prometheus-stack (${charts.kubePrometheusStack.operatorVersion})`);
   }
+  const controlPlane = a.controlPlane ?? "self-managed";
+  if (controlPlane !== "managed" && controlPlane !== "self-managed") invalidArg(c, "controlPlane", controlPlane, 'must be "managed" or "self-managed"');
   const timeoutSeconds = a.timeoutSeconds ?? 900;
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 60 || timeoutSeconds > 3600) invalidArg(c, "timeoutSeconds", timeoutSeconds, "must be an integer between 60 and 3600");
 
@@ -242,11 +275,27 @@ export function resolveMonitoringArgs(name: string, a: MonitoringArgs): Resolved
       persistence: g.persistence ?? true,
       storageSize,
       adminUsername: g.admin.username,
+      adminRotation: g.admin.rotation,
     },
     ingress,
     alerts,
     dashboards: [...(a.dashboards ?? [])],
     charts,
     timeoutSeconds,
+    controlPlane,
   };
+}
+
+/**
+ * Jobs of the chart that its own default rules (and the platform's) read, with no
+ * absent-target alert of their own (kube-state-metrics, node-exporter, the operator;
+ * Prometheus and Alertmanager have PrometheusDown/AlertmanagerDown, the API server and
+ * kubelet the chart's KubeAPIDown/KubeletDown). Jobs as chart-facts.ts records them.
+ */
+function chartScrapes(namespace: string): ExpectedScrape[] {
+  return [
+    { job: "kube-state-metrics", namespace, reads: "every Kubernetes workload alert (crash loops, HPAs, PDBs, pods not ready, jobs, rollouts, volumes) and the Kubernetes dashboard" },
+    { job: "node-exporter", namespace, reads: "the chart's node alerts (disk, memory, clock, network)" },
+    { job: "kube-prometheus-stack-operator", namespace, reads: "the chart's prometheus-operator alerts (rejected ServiceMonitors and PrometheusRules)" },
+  ];
 }

@@ -75,7 +75,7 @@ describe("Monitoring component", () => {
     expect(kps.dependencies).toContain(urnOf(rec, "kubernetes:core/v1:Secret", "monitoring-alertmanager-receivers"));
     expect(rec.get(RELEASE, "monitoring-crds").dependencies).toContain(urnOf(rec, "kubernetes:core/v1:Namespace", "monitoring-namespace"));
     const rules = rec.kind("PrometheusRule");
-    expect(rules.length).toBe(6);
+    expect(rules.length).toBe(7);
     for (const r of rules) expect(r.dependencies, r.name).toContain(crdsUrn);
     expect(crdsUrn.indexOf("Release")).toBeGreaterThan(0);
     expect(rec.get(RELEASE, "monitoring-crds").seq).toBeLessThan(kps.seq);
@@ -141,7 +141,7 @@ describe("Monitoring component", () => {
     const rules = rec.kind("PrometheusRule").map((r) => r.inputs as Record<string, any>);
     for (const r of rules) expect(r.metadata.labels[MONITORING_SELECTOR_LABEL.key]).toBe(MONITORING_SELECTOR_LABEL.value);
     expect(rules.filter((r) => r.metadata.namespace === "platform-prod").map((r) => r.metadata.name)).toEqual(["slo-core-api"]);
-    expect(rules.filter((r) => r.metadata.namespace === "monitoring")).toHaveLength(5);
+    expect(rules.filter((r) => r.metadata.namespace === "monitoring")).toHaveLength(6);
   });
 
   it("keeps the selector label through the prometheusRule transform", async () => {

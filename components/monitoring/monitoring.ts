@@ -10,6 +10,7 @@ import { ruleObjects } from "./rules";
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, kubePrometheusStackValues, operatorCrdsValues } from "./values";
 import { pinnedReleaseArgs } from "../lib/helm";
 import { applyTransform as apply, type Transform } from "../lib/transform";
+import { derivedFromAnnotations } from "../secrets/rotation";
 
 export interface MonitoringTransforms {
   readonly namespace?: Transform<k8s.core.v1.NamespaceArgs>;
@@ -86,7 +87,7 @@ export class Monitoring extends pulumi.ComponentResource {
     this.crdsReady = [this.crdsRelease];
 
     const adminArgs: k8s.core.v1.SecretArgs = {
-      metadata: { name: GRAFANA_ADMIN_SECRET, namespace: ns, labels: labels("secret", "grafana") },
+      metadata: { name: GRAFANA_ADMIN_SECRET, namespace: ns, labels: labels("secret", "grafana"), annotations: derivedFromAnnotations(r.grafana.adminRotation ? [r.grafana.adminRotation.from] : []) },
       type: "kubernetes.io/basic-auth",
       stringData: { username: r.grafana.adminUsername, password: pulumi.secret(args.grafana.admin.password) },
     };

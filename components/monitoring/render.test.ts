@@ -87,11 +87,11 @@ describe("prod render", () => {
   it("routes critical to PagerDuty, warnings to Slack, email as fallback, credentials from the mounted Secret", () => {
     const am = kps("prod").values.alertmanager;
     const receivers = am.config.receivers.map((x: Obj) => x.name);
-    expect(receivers).toEqual(expect.arrayContaining(["null", "pager", "chat", "email", "team-database-pager", "team-database-chat"]));
+    expect(receivers).toEqual(expect.arrayContaining(["null", "pager", "chat", "email", "heartbeat", "team-database-pager", "team-database-chat"]));
     expect(am.config.route.routes).toEqual(expect.arrayContaining([expect.objectContaining({ receiver: "pager", matchers: ['severity="critical"'] })]));
     expect(am.alertmanagerSpec.secrets).toEqual(["alertmanager-receivers"]);
     const secret = ofKind("prod", "Secret").find((s) => s.metadata.name === "alertmanager-receivers" && s.metadata.namespace === "monitoring")!;
-    expect(secret.stringData).toEqual({ "pagerduty-routing-key": SECRET_PLACEHOLDER, "slack-api-url": SECRET_PLACEHOLDER, "smtp-auth-password": SECRET_PLACEHOLDER });
+    expect(secret.stringData).toEqual({ "heartbeat-url": SECRET_PLACEHOLDER, "pagerduty-routing-key": SECRET_PLACEHOLDER, "slack-api-url": SECRET_PLACEHOLDER, "smtp-auth-password": SECRET_PLACEHOLDER });
     for (const file of JSON.stringify(am.config).match(/\/etc\/alertmanager\/secrets\/[^"]+/g) ?? []) {
       expect(Object.keys(secret.stringData).map((k) => `/etc/alertmanager/secrets/alertmanager-receivers/${k}`)).toContain(file);
     }
@@ -111,7 +111,7 @@ describe("prod render", () => {
   it("has one PrometheusRule per platform domain and the core-api SLO rules", () => {
     const rules = ofKind("prod", "PrometheusRule").filter((r) => r.metadata.labels["app.kubernetes.io/name"] === "prometheus-rules");
     expect(rules.map((r) => `${r.metadata.namespace}/${r.metadata.name}`).sort()).toEqual(
-      ["platform-application", "platform-certificates", "platform-jvm", "platform-kubernetes", "platform-monitoring"].map((n) => `monitoring/${n}`).concat("platform-prod/slo-core-api").sort(),
+      ["platform-application", "platform-certificates", "platform-jvm", "platform-kubernetes", "platform-monitoring", "platform-scrapes"].map((n) => `monitoring/${n}`).concat("platform-prod/slo-core-api").sort(),
     );
   });
 

@@ -6,7 +6,7 @@
  * - One per workload SLO in `alerts.sloNamespace` (the workloads' namespace):
  *   they belong to the stack whose workloads they measure.
  */
-import { platformRuleGroups, sloRuleGroups, toRuleFileObject, type RuleGroup } from "../../alerts/index";
+import { platformRuleGroups, scrapePresenceGroup, sloRuleGroups, toRuleFileObject, type RuleGroup } from "../../alerts/index";
 import type { ResolvedMonitoringArgs } from "./args";
 
 export interface RuleObject {
@@ -28,7 +28,7 @@ export function ruleObjectName(group: RuleGroup, domain: "platform" | "slo"): st
 export function ruleObjects(r: ResolvedMonitoringArgs): RuleObject[] {
   const opts = { runbookBaseUrl: r.alerts.runbookBaseUrl, thresholds: r.alerts.thresholds, durations: r.alerts.durations };
   const out: RuleObject[] = [];
-  for (const g of platformRuleGroups(opts)) {
+  for (const g of [...platformRuleGroups(opts), scrapePresenceGroup("platform.scrapes", r.alerts.scrapes, opts)]) {
     out.push({ name: ruleObjectName(g, "platform"), namespace: r.namespace, domain: "platform", groups: toRuleFileObject([g]).groups });
   }
   for (const g of sloRuleGroups(r.alerts.slos, opts)) {

@@ -7,6 +7,8 @@ import { MONITORING_SELECTOR_LABEL } from "../lib/labels";
 import { parseQuantity } from "../lib/quantities";
 import { buildAlertmanagerConfig, DEFAULT_ALERTMANAGER_SECRET_NAME } from "./alertmanager-config";
 import { GRAFANA_ADMIN_SECRET, type ResolvedMonitoringArgs } from "./args";
+import { controlPlaneRuleSwitches, controlPlaneValues } from "./chart-facts";
+import { rotationAnnotationsFor } from "../secrets/rotation";
 
 /** Label and annotation the Grafana dashboard sidecar reads. */
 export const DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
@@ -56,6 +58,8 @@ function grafanaValues(r: ResolvedMonitoringArgs): Record<string, unknown> {
     enabled: true,
     defaultDashboardsEnabled: true,
     admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "username", passwordKey: "password" },
+    // Grafana reads the admin login at start: a rotated password rolls its pods.
+    ...(g.adminRotation !== undefined ? { podAnnotations: rotationAnnotationsFor([g.adminRotation.from], { [g.adminRotation.from]: g.adminRotation.stamp }) } : {}),
     "grafana.ini": {
       server: { root_url: g.url },
       security: { cookie_secure: r.ingress.tls, disable_gravatar: true },
@@ -103,7 +107,10 @@ export function kubePrometheusStackValues(r: ResolvedMonitoringArgs): Record<str
     // but the groups whose alerts alerts/ defines under the same names (Watchdog, TargetDown,
     // KubePodCrashLooping, KubePodNotReady, KubeHpaMaxedOut, KubePersistentVolumeFillingUp) are
     // off, so one fault doesn't page twice with two different thresholds.
-    defaultRules: { create: true, labels: { ...selectorLabel }, rules: { general: false, kubernetesApps: false, kubernetesStorage: false } },
+    // On a managed control plane (r.controlPlane) the chart's scrapes and rules of
+    // kube-controller-manager, kube-scheduler, etcd and kube-proxy are off as well.
+    defaultRules: { create: true, labels: { ...selectorLabel }, rules: { general: false, kubernetesApps: false, kubernetesStorage: false, ...controlPlaneRuleSwitches(r.controlPlane) } },
+    ...controlPlaneValues(r.controlPlane),
     prometheus: {
       podDisruptionBudget: pdb(p.replicas),
       prometheusSpec: {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { invalidArg } from "../lib/errors";
-import { isByteQuantity, isCpuQuantity } from "../lib/quantities";
+import { isByteQuantity, isCpuQuantity, parseQuantity } from "../lib/quantities";
 import { BACKUP_COMPRESSIONS, resolveBackupLayout, validateBucketName, type BackupCompression, type BackupLayout } from "./backup-layout";
 import { restoreTargetProblem } from "./restore-window";
 import { OBJECT_STORE_IMAGE, POSTGRES_IMAGE } from "./versions";
@@ -83,8 +83,19 @@ export interface BackupArgs {
   readonly bucket?: string;
   /** Key prefix inside the bucket. @default - the stack name */
   readonly pathPrefix?: string;
-  /** Days that S3 keeps objects beyond the retention window before lifecycle expiry. @default 7 */
+  /**
+   * Days S3 keeps a version after Barman's retention deleted it (noncurrent-version expiry),
+   * a window to undo a deletion. Current versions never expire by lifecycle: Barman's
+   * retention decides what the recovery window still needs.
+   * @default 7
+   */
   readonly lifecycleMarginDays?: number;
+  /**
+   * CPU and memory of the Barman Cloud plugin's sidecar in each instance pod (requests =
+   * limits, so the pod keeps Guaranteed QoS). It compresses and uploads base backups and WAL.
+   * @default { cpu: "500m", memory: "512Mi" }
+   */
+  readonly sidecarResources?: { readonly cpu: string; readonly memory: string };
 }
 
 /** Where backups go: S3 with IRSA (AWS), or an S3-compatible store inside the cluster (local, preview). */
@@ -140,10 +151,22 @@ export interface PostgresClusterArgs {
   readonly walStorageSize: string;
   /** StorageClass of both volumes. @default - the cluster's default StorageClass */
   readonly storageClass?: string;
+  /**
+   * CPU and memory of each instance. shared_buffers, effective_cache_size, work_mem and
+   * maintenance_work_mem are derived from `limits.memory` (tuning.ts).
+   */
   readonly resources: {
     readonly requests: { readonly cpu: string; readonly memory: string };
+    /** With `qos: "guaranteed"`, equal to the requests; a missing `cpu` is taken from them. */
     readonly limits: { readonly cpu?: string; readonly memory: string };
   };
+  /**
+   * QoS class of the instance pods. "guaranteed" (limits = requests for every container)
+   * means no CPU throttling below the limit surprise, no memory overcommit, last to be
+   * evicted under node pressure. "burstable" allows limits above the requests.
+   * @default "guaranteed"
+   */
+  readonly qos?: "guaranteed" | "burstable";
   /** @default 100 */
   readonly maxConnections?: number;
   /** `archive_timeout` in seconds: the RPO when writes are rare. @default 300 */
@@ -216,7 +239,10 @@ export interface ResolvedPostgresClusterArgs {
   readonly storageSize: string;
   readonly walStorageSize: string;
   readonly storageClass?: string;
-  readonly resources: PostgresClusterArgs["resources"];
+  readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu?: string; readonly memory: string } };
+  readonly qos: "guaranteed" | "burstable";
+  /** The Barman Cloud sidecar's resources (requests = limits). */
+  readonly sidecarResources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu: string; readonly memory: string } };
   readonly maxConnections: number;
   readonly archiveTimeoutSeconds: number;
   readonly superuserAccess: boolean;
@@ -291,6 +317,9 @@ export function resolvePostgresClusterArgs(name: string, a: PostgresClusterArgs,
   }
   if (!isCpuQuantity(a.resources.requests.cpu)) invalidArg(C, "resources.requests.cpu", a.resources.requests.cpu, 'must be a CPU quantity such as "500m"');
   if (a.resources.limits.cpu !== undefined && !isCpuQuantity(a.resources.limits.cpu)) invalidArg(C, "resources.limits.cpu", a.resources.limits.cpu, 'must be a CPU quantity such as "2"');
+  const qos = a.qos ?? "guaranteed";
+  if (qos !== "guaranteed" && qos !== "burstable") invalidArg(C, "qos", qos, 'must be "guaranteed" or "burstable"');
+  const resources = qos === "guaranteed" ? guaranteed(a.resources) : a.resources;
   const maxConnections = intIn("maxConnections", a.maxConnections ?? 100, 10, 10_000);
   const archiveTimeoutSeconds = intIn("archiveTimeoutSeconds", a.archiveTimeoutSeconds ?? 300, 10, 3600);
   const imageName = a.imageName ?? POSTGRES_IMAGE;
@@ -355,6 +384,10 @@ export function resolvePostgresClusterArgs(name: string, a: PostgresClusterArgs,
   const objectLock = b.objectLock ?? false;
   if (objectLock && a.objectStore.kind !== "s3") invalidArg(C, "backup.objectLock", true, "needs objectStore.kind \"s3\" (the in-cluster store has no Object Lock)");
   const lifecycleMarginDays = intIn("backup.lifecycleMarginDays", b.lifecycleMarginDays ?? 7, 1, 365);
+  const sc = b.sidecarResources ?? { cpu: "500m", memory: "512Mi" };
+  if (!isCpuQuantity(sc.cpu)) invalidArg(C, "backup.sidecarResources.cpu", sc.cpu, 'must be a CPU quantity such as "500m"');
+  if (!isByteQuantity(sc.memory)) invalidArg(C, "backup.sidecarResources.memory", sc.memory, 'must be a memory quantity such as "512Mi"');
+  const sidecarResources = { requests: { cpu: sc.cpu, memory: sc.memory }, limits: { cpu: sc.cpu, memory: sc.memory } };
 
   // Restore generation and source.
   let generation = 0;
@@ -408,7 +441,9 @@ export function resolvePostgresClusterArgs(name: string, a: PostgresClusterArgs,
     storageSize: a.storageSize,
     walStorageSize: a.walStorageSize,
     storageClass: a.storageClass,
-    resources: a.resources,
+    resources,
+    qos,
+    sidecarResources,
     maxConnections,
     archiveTimeoutSeconds,
     superuserAccess: a.superuserAccess ?? false,
@@ -429,6 +464,15 @@ export function resolvePostgresClusterArgs(name: string, a: PostgresClusterArgs,
     storeName,
     endpointURL: a.objectStore.kind === "in-cluster" ? `http://${storeName}.${a.namespace}.svc.cluster.local:${IN_CLUSTER_PORT}` : undefined,
   };
+}
+
+/** Requests = limits for CPU and memory (a missing CPU limit is the request); throws naming the field otherwise. */
+function guaranteed(r: PostgresClusterArgs["resources"]): ResolvedPostgresClusterArgs["resources"] {
+  const hint = 'for Guaranteed QoS (every container\'s limits = requests: no overcommit, evicted last); set qos: "burstable" to allow more';
+  const cpu = r.limits.cpu ?? r.requests.cpu;
+  if (parseQuantity(cpu) !== parseQuantity(r.requests.cpu)) invalidArg(C, "resources.limits.cpu", cpu, `must equal resources.requests.cpu (${r.requests.cpu}) ${hint}`);
+  if (parseQuantity(r.limits.memory) !== parseQuantity(r.requests.memory)) invalidArg(C, "resources.limits.memory", r.limits.memory, `must equal resources.requests.memory (${r.requests.memory}) ${hint}`);
+  return { requests: { ...r.requests }, limits: { cpu, memory: r.limits.memory } };
 }
 
 export const OBJECT_STORE_PORT = IN_CLUSTER_PORT;

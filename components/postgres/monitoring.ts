@@ -3,7 +3,7 @@
  * (CloudNativePG exporter and Barman Cloud plugin metrics, port `metrics`) and the
  * PgBouncer pods, and the PostgreSQL alert rules of alerts/postgres.ts.
  */
-import { postgresRuleGroups, toRuleFileObject } from "../../alerts";
+import { postgresRuleGroups, scrapePresenceGroup, toRuleFileObject, type ExpectedScrape } from "../../alerts";
 import { isAlertRule, type AlertOptions } from "../../alerts/types";
 import type { PostgresClusterArgs, ResolvedPostgresClusterArgs } from "./args";
 import { instanceSelector, poolerSelector } from "./spec";
@@ -26,16 +26,38 @@ export function poolerPodMonitorSpec(a: ResolvedPostgresClusterArgs): Obj {
   };
 }
 
+/** The `monitoring.*` duration overrides (the presence alerts' `for:`). */
+function monitoringDurations(m: PostgresClusterArgs["monitoring"]): Record<string, string> {
+  return Object.fromEntries(Object.entries(m.durations ?? {}).filter(([k]) => k.startsWith("monitoring.")));
+}
+
 /** Alert options for the PostgreSQL rules: only the `pg.*` overrides are passed on. */
 export function postgresAlertOptions(m: PostgresClusterArgs["monitoring"]): AlertOptions {
   const only = <T>(r: Readonly<Record<string, T>> | undefined) => Object.fromEntries(Object.entries(r ?? {}).filter(([k]) => k.startsWith("pg.")));
   return { runbookBaseUrl: m.runbookBaseUrl, thresholds: only(m.thresholds), durations: only(m.durations) };
 }
 
-/** PrometheusRule `spec` ({ groups }) of the PostgreSQL alerts, each alert labelled with the owning team. */
-export function prometheusRuleSpec(m: PostgresClusterArgs["monitoring"]): Obj {
+/**
+ * The jobs of the cluster's two PodMonitors (prometheus-operator names a PodMonitor's
+ * job `<namespace>/<name>`): the PostgreSQL alerts and dashboard read them, so each
+ * gets a ScrapeTargetsMissing alert.
+ */
+export function postgresScrapes(a: ResolvedPostgresClusterArgs): ExpectedScrape[] {
+  return [
+    { job: `${a.namespace}/${a.baseName}`, namespace: a.namespace, reads: "the PostgreSQL alerts (backups, WAL archiving, replication, connections, storage) and dashboard" },
+    { job: `${a.namespace}/${a.pooler.name}`, namespace: a.namespace, reads: "the PgBouncer panels of the PostgreSQL dashboard" },
+  ];
+}
+
+/**
+ * PrometheusRule `spec` ({ groups }) of the PostgreSQL alerts and the presence alerts
+ * of `scrapes`, each alert labelled with the owning team.
+ */
+export function prometheusRuleSpec(m: PostgresClusterArgs["monitoring"], scrapes: readonly ExpectedScrape[] = []): Obj {
   const team = m.team ?? "database";
-  const groups = postgresRuleGroups(postgresAlertOptions(m)).map((g) => ({
+  const opts = postgresAlertOptions(m);
+  const presence = scrapes.length > 0 ? [scrapePresenceGroup("postgres.scrapes", scrapes, { runbookBaseUrl: opts.runbookBaseUrl, durations: monitoringDurations(m) })] : [];
+  const groups = [...postgresRuleGroups(opts), ...presence].map((g) => ({
     ...g,
     rules: g.rules.map((r) => (isAlertRule(r) ? { ...r, labels: { ...r.labels, team } } : r)),
   }));

@@ -23,9 +23,18 @@ const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port
 const byName = (ns: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
 const anywhere = [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }];
 
-/** Every pod of the covered clusters (instances, and the initdb/recovery/join jobs). */
+/**
+ * Every pod of the covered clusters (instances, and the initdb/recovery/join jobs),
+ * but not the PgBouncer pods: CloudNativePG 1.30.0 labels those `cnpg.io/cluster` too
+ * (cnpg-facts.ts), with `cnpg.io/podRole: pooler`; they get poolerPolicy only.
+ */
 export function clusterPods(a: ResolvedPostgresClusterArgs) {
-  return { matchExpressions: [{ key: "cnpg.io/cluster", operator: "In", values: [...a.coveredClusters] }] };
+  return {
+    matchExpressions: [
+      { key: "cnpg.io/cluster", operator: "In", values: [...a.coveredClusters] },
+      { key: "cnpg.io/podRole", operator: "NotIn", values: ["pooler"] },
+    ],
+  };
 }
 
 /** The in-cluster store's pod labels. */

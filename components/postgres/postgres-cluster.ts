@@ -6,7 +6,7 @@ import { standardLabels } from "../lib/labels";
 import { podMonitor, prometheusRule, type PodMonitorSpec, type PrometheusRuleSpec } from "../monitoring/monitors";
 import { resolvePostgresClusterArgs, type PostgresClusterArgs, type ResolvedPostgresClusterArgs } from "./args";
 import { createInClusterStore, type InClusterStore, type InClusterStoreTransforms } from "./in-cluster-store";
-import { instancePodMonitorSpec, poolerPodMonitorSpec, prometheusRuleSpec } from "./monitoring";
+import { instancePodMonitorSpec, poolerPodMonitorSpec, postgresScrapes, prometheusRuleSpec } from "./monitoring";
 import { CUSTOM_QUERIES_KEY, customQueriesYaml } from "./queries";
 import { grantsPolicy, instancesPolicy, poolerPolicy } from "./network";
 import { grantsJobName, grantsJobSpec, rwServiceName, splitDatabases } from "./tenancy";
@@ -232,7 +232,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
     if (args.monitoring.rules ?? true) {
       let spec: Record<string, unknown>;
       try {
-        spec = prometheusRuleSpec(args.monitoring);
+        spec = prometheusRuleSpec(args.monitoring, postgresScrapes(a));
       } catch (e) {
         throw invalidArg("PostgresCluster", "monitoring", "alert options", `are invalid: ${(e as Error).message}`);
       }

@@ -78,6 +78,24 @@ export function tlsOnlyPolicy(bucket: string): string {
   });
 }
 
+/**
+ * The bucket's lifecycle rules. Current versions never expire by age: Barman keeps the
+ * newest backup completed before the recovery window's start plus its WAL, which can be
+ * any age (a weekly schedule, a backup outage), and its own retention (the ObjectStore's
+ * retentionPolicy) deletes what the window no longer needs. Lifecycle only cleans up after
+ * it: the versions Barman deleted (noncurrent, kept `lifecycleMarginDays` for an undo;
+ * Object Lock keeps them at least `retentionDays` in prod), their delete markers, and
+ * multipart uploads that never completed. Retired restore generations stay until removed
+ * by hand (docs/runbooks/postgres-restore.md, step 7).
+ */
+export function lifecycleRules(a: ResolvedPostgresClusterArgs): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+  return [
+    { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: a.lifecycleMarginDays } },
+    { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
+    { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 2 } },
+  ];
+}
+
 /** Creates the bucket and the IRSA role as children of `parent`. */
 export function createS3Backups(name: string, a: ResolvedPostgresClusterArgs, parent: pulumi.Resource, t: S3Transforms = {}): S3Backups {
   const l = a.layout;
@@ -100,20 +118,9 @@ export function createS3Backups(name: string, a: ResolvedPostgresClusterArgs, pa
     opts,
   );
   const policy = new aws.s3.BucketPolicy(`${name}-bucket-policy`, { bucket: bucket.id, policy: bucket.bucket.apply(tlsOnlyPolicy) }, { parent, dependsOn: [publicAccessBlock] });
-  // Barman's own retention deletes what falls out of the window; lifecycle is the backstop
-  // (never earlier than retention + margin) and cleans up noncurrent versions.
-  const expireDays = l.retentionDays + a.lifecycleMarginDays;
   const lifecycle = new aws.s3.BucketLifecycleConfiguration(
     `${name}-bucket-lifecycle`,
-    apply(t.lifecycle, {
-      bucket: bucket.id,
-      rules: [
-        { id: "expire-after-retention", status: "Enabled", filter: { prefix: `${l.clusterPrefix}/` }, expiration: { days: expireDays } },
-        { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: a.lifecycleMarginDays } },
-        { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
-        { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 2 } },
-      ],
-    }),
+    apply(t.lifecycle, { bucket: bucket.id, rules: lifecycleRules(a) }),
     { parent, dependsOn: [versioning] },
   );
   const objectLock = a.objectLock

@@ -4,7 +4,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedPostgresClusterArgs } from "./args";
+import { isCnpgOwnedLabel } from "./cnpg-facts";
 import { CNPG_FACTS, poolerHbaRules } from "./tenancy";
+import { memoryParameters } from "./tuning";
 import { BARMAN_PLUGIN } from "./versions";
 
 type Obj = Record<string, unknown>;
@@ -41,6 +43,8 @@ export function objectStoreSpec(a: ResolvedPostgresClusterArgs, credentialsSecre
       data: { compression: l.data.compression, jobs: 2 },
       wal: { compression: l.wal.compression, maxParallel: l.wal.maxParallel },
     },
+    // The plugin's sidecar in every instance pod: requests = limits, or the pod loses Guaranteed QoS.
+    instanceSidecarConfiguration: { resources: a.sidecarResources },
   };
 }
 
@@ -66,6 +70,11 @@ export function bootstrapSpec(a: ResolvedPostgresClusterArgs): { bootstrap: Obj;
       },
     ],
   };
+}
+
+/** The labels a Cluster may hand down to its pods and PVCs: those CloudNativePG doesn't own (cnpg-facts.ts). */
+export function inheritableLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([k]) => !isCnpgOwnedLabel(k)));
 }
 
 /** The Cluster (postgresql.cnpg.io/v1) `spec`. `roleArn` only on S3 (IRSA). */
@@ -97,6 +106,7 @@ export function clusterSpec(a: ResolvedPostgresClusterArgs, labels: Record<strin
     postgresql: {
       parameters: {
         max_connections: String(a.maxConnections),
+        ...memoryParameters(a.resources.limits.memory, a.maxConnections),
         archive_timeout: `${a.archiveTimeoutSeconds}s`,
         // Any pg_stat_statements.* parameter makes CloudNativePG add the library to
         // shared_preload_libraries (which it manages itself).
@@ -115,7 +125,9 @@ export function clusterSpec(a: ResolvedPostgresClusterArgs, labels: Record<strin
     bootstrap,
     ...(externalClusters ? { externalClusters } : {}),
     ...(roleArn ? { serviceAccountTemplate: { metadata: { annotations: { "eks.amazonaws.com/role-arn": roleArn } } } } : {}),
-    inheritedMetadata: { labels },
+    // Only labels CloudNativePG doesn't set itself: it re-sets its own app.kubernetes.io/* on
+    // every PVC after the inherited ones, so inheriting one would patch the PVCs on every reconcile.
+    inheritedMetadata: { labels: inheritableLabels(labels) },
   };
 }
 

@@ -3,7 +3,7 @@
  * Services (the redis_exporter sidecars, port `metrics`) and the Redis alert
  * rules of alerts/redis.ts.
  */
-import { redisRuleGroups, toRuleFileObject } from "../../alerts";
+import { redisRuleGroups, scrapePresenceGroup, toRuleFileObject, type ExpectedScrape } from "../../alerts";
 import { isAlertRule, type AlertOptions } from "../../alerts/types";
 import type { RedisArgs, ResolvedRedisArgs } from "./args";
 import { dataSelector, sentinelSelector } from "./spec";
@@ -26,12 +26,32 @@ export function redisAlertOptions(m: RedisArgs["monitoring"]): AlertOptions {
   return { runbookBaseUrl: m.runbookBaseUrl, thresholds: only(m.thresholds), durations: only(m.durations) };
 }
 
-/** PrometheusRule `spec` of the Redis alerts, each labelled with the owning team. */
-export function redisPrometheusRuleSpec(m: RedisArgs["monitoring"]): Obj {
+/**
+ * The jobs of the ServiceMonitors (prometheus-operator names a ServiceMonitor's job after the
+ * Service: the headless ones carry the `metrics` port): the Redis alerts and dashboard read them,
+ * so each gets a ScrapeTargetsMissing alert (alerts/presence.ts).
+ */
+export function redisScrapes(a: ResolvedRedisArgs): ExpectedScrape[] {
+  return [
+    { job: a.headless, namespace: a.namespace, reads: "the Redis alerts (down, memory, evictions, replication, persistence) and dashboard" },
+    ...(a.sentinel ? [{ job: a.sentinel.headless, namespace: a.namespace, reads: "the Sentinel alerts (primary status, quorum)" }] : []),
+  ];
+}
+
+/** Alerts that read only the Sentinels' exporters: a standalone Redis has none to watch (no scrape produces their metrics). */
+export const SENTINEL_ALERTS: readonly string[] = ["RedisSentinelPrimaryDown", "RedisSentinelQuorumLost"];
+
+/**
+ * PrometheusRule `spec` of the Redis alerts and the presence alerts of `scrapes`, each labelled
+ * with the owning team; `sentinel: false` leaves out the alerts that read only Sentinel metrics.
+ */
+export function redisPrometheusRuleSpec(m: RedisArgs["monitoring"], scrapes: readonly ExpectedScrape[] = [], sentinel = true): Obj {
   const team = m.team ?? "platform";
-  const groups = redisRuleGroups(redisAlertOptions(m)).map((g) => ({
+  const monitoringDurations = Object.fromEntries(Object.entries(m.durations ?? {}).filter(([k]) => k.startsWith("monitoring.")));
+  const presence = scrapes.length > 0 ? [scrapePresenceGroup("redis.scrapes", scrapes, { runbookBaseUrl: m.runbookBaseUrl, durations: monitoringDurations })] : [];
+  const groups = [...redisRuleGroups(redisAlertOptions(m)), ...presence].map((g) => ({
     ...g,
-    rules: g.rules.map((r) => (isAlertRule(r) ? { ...r, labels: { ...r.labels, team } } : r)),
+    rules: g.rules.filter((r) => sentinel || !isAlertRule(r) || !SENTINEL_ALERTS.includes(r.alert)).map((r) => (isAlertRule(r) ? { ...r, labels: { ...r.labels, team } } : r)),
   }));
   return toRuleFileObject(groups);
 }

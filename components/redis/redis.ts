@@ -8,8 +8,9 @@ import { prometheusRule, serviceMonitor, type PrometheusRuleSpec, type ServiceMo
 import { resolveRedisArgs, type RedisArgs, type ResolvedRedisArgs } from "./args";
 import type { RedisConnection } from "./connection";
 import { redisFiles } from "./files";
-import { dataServiceMonitorSpec, redisPrometheusRuleSpec, sentinelServiceMonitorSpec } from "./monitoring";
+import { dataServiceMonitorSpec, redisPrometheusRuleSpec, redisScrapes, sentinelServiceMonitorSpec } from "./monitoring";
 import { dataPolicy, sentinelPolicy } from "./network";
+import { derivedFromAnnotations, rotationAnnotationsFor } from "../secrets/rotation";
 import {
   certificateDnsNames,
   clientServiceSpec,
@@ -44,6 +45,13 @@ export interface RedisComponentArgs extends RedisArgs {
   readonly monitoringCrdsReady?: readonly pulumi.Resource[];
   /** cert-manager (CRDs and controller) the Certificate waits for, with TLS on. @default [] */
   readonly certManagerReady?: readonly pulumi.Resource[];
+  /**
+   * Rotation counters of the generated secrets (`GeneratedSecrets.rotation`): the pods carry
+   * those of `users.app` and `users.admin`, whose passwords go hashed into the ACL file, so a
+   * rotated password rolls them onto the new ACL (components/secrets/rotation.ts).
+   * @default {} - no rotation stamp
+   */
+  readonly secretRotation?: Readonly<Record<string, string>>;
   /** Escape hatch per child, applied to its args just before it is created. */
   readonly transform?: RedisTransforms;
 }
@@ -82,11 +90,16 @@ export class Redis extends pulumi.ComponentResource {
     const child = (...own: (pulumi.Resource | undefined)[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: childDependsOn(opts?.dependsOn, ...own) });
     const names = configNames(a);
 
-    // The non-secret shape of every file (passwords as placeholders) decides when pods roll. A password
-    // rotation (GeneratedSecrets `rotation`) changes only the Secret: until the platform's rotation stamp
-    // (a pod-template annotation that follows a secret's rotation) is applied here, roll the StatefulSets
-    // by hand, or run `ACL LOAD` as admin once the mounted Secret has updated.
+    // The non-secret shape of every file (passwords as placeholders) decides when pods roll; a password
+    // rotation (GeneratedSecrets `rotation`) rolls them through the rotation stamp below.
     const shape = redisFiles(a, { app: "<app>", admin: "<admin>" });
+    // A rotated password changes the ACL file: its rotation stamp rolls the pods (components/secrets/rotation.ts).
+    const rotation = rotationAnnotationsFor([a.users.app.secretName, a.users.admin.secretName], args.secretRotation ?? {});
+    const stamped = (spec: k8s.types.input.apps.v1.StatefulSetSpec): k8s.types.input.apps.v1.StatefulSetSpec => {
+      const tpl = spec.template as k8s.types.input.core.v1.PodTemplateSpec;
+      const meta = (tpl.metadata ?? {}) as k8s.types.input.meta.v1.ObjectMeta;
+      return { ...spec, template: { ...tpl, metadata: { ...meta, annotations: { ...(meta.annotations as Record<string, string> | undefined), ...rotation } } } };
+    };
     const hash = configHash({ ...shape.config, ...shape.secret });
 
     const serviceAccount = new k8s.core.v1.ServiceAccount(
@@ -104,7 +117,11 @@ export class Redis extends pulumi.ComponentResource {
       .apply(([app, admin]) => ({ ...redisFiles(a, { app, admin }).secret }));
     this.configSecret = new k8s.core.v1.Secret(
       `${name}-config-secret`,
-      apply(t.secret, { metadata: { name: names.secret, namespace: ns, labels }, type: "Opaque", stringData: pulumi.secret(secretFiles) }),
+      apply(t.secret, {
+        metadata: { name: names.secret, namespace: ns, labels, annotations: derivedFromAnnotations([a.users.app.secretName, a.users.admin.secretName]) },
+        type: "Opaque",
+        stringData: pulumi.secret(secretFiles),
+      }),
       child(),
     );
 
@@ -135,7 +152,7 @@ export class Redis extends pulumi.ComponentResource {
     const podDeps = [serviceAccount, this.configMap, this.configSecret, this.certificate];
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
-      apply(t.statefulSet, { metadata: { name: a.name, namespace: ns, labels }, spec: dataStatefulSetSpec(a, labels, hash) }),
+      apply(t.statefulSet, { metadata: { name: a.name, namespace: ns, labels }, spec: stamped(dataStatefulSetSpec(a, labels, hash)) }),
       child(...podDeps, services[0]),
     );
 
@@ -162,7 +179,7 @@ export class Redis extends pulumi.ComponentResource {
       services.push(svc("sentinel-service", s.name, sentinelLabels, sentinelServiceSpec(a)));
       this.sentinelStatefulSet = new k8s.apps.v1.StatefulSet(
         `${name}-sentinel-statefulset`,
-        apply(t.sentinelStatefulSet, { metadata: { name: s.name, namespace: ns, labels: sentinelLabels }, spec: sentinelStatefulSetSpec(a, sentinelLabels, hash) }),
+        apply(t.sentinelStatefulSet, { metadata: { name: s.name, namespace: ns, labels: sentinelLabels }, spec: stamped(sentinelStatefulSetSpec(a, sentinelLabels, hash)) }),
         child(...podDeps, services[services.length - 2]),
       );
       pdbs.push(pdb("sentinel-pdb", s.name, sentinelLabels, sentinelSelector(a)));
@@ -183,7 +200,7 @@ export class Redis extends pulumi.ComponentResource {
     if (args.monitoring.rules ?? true) {
       let spec: Record<string, unknown>;
       try {
-        spec = redisPrometheusRuleSpec(args.monitoring);
+        spec = redisPrometheusRuleSpec(args.monitoring, redisScrapes(a), a.sentinel !== undefined);
       } catch (e) {
         throw invalidArg("Redis", "monitoring", "alert options", `are invalid: ${(e as Error).message}`);
       }

@@ -5,6 +5,7 @@ import { childDependsOn } from "../lib/deps";
 import { invalidArg } from "../lib/errors";
 import { standardLabels } from "../lib/labels";
 import { LOGIN_SYMBOLS, PLATFORM_SECRETS, dataKeyOf, type SecretSpec } from "./catalog";
+import type { RotationStamps } from "./rotation";
 
 export interface GeneratedSecretsArgs {
   /** Namespace of the Kubernetes Secrets. */
@@ -13,8 +14,9 @@ export interface GeneratedSecretsArgs {
   readonly instance: string;
   /**
    * Rotation values by secret name: changing one regenerates exactly that
-   * secret (it is a keeper of its random resource) and nothing else.
-   * Caution: the old value stops working once consumers restart.
+   * secret (it is a keeper of its random resource); pod templates stamped with
+   * `rotation` (rotation.ts) roll. Caution: consumers that read the old value keep
+   * it until they restart, and services that check it (a database role) switch at once.
    * @default {}
    * @example { "core-api-migrate": 2 }
    */
@@ -61,6 +63,11 @@ export function validateSecretsArgs(args: GeneratedSecretsArgs): readonly Secret
  */
 export class GeneratedSecrets extends pulumi.ComponentResource {
   public readonly secrets: Readonly<Record<string, GeneratedSecret>>;
+  /**
+   * Rotation counter of every generated secret ("0" until rotated), for the pod templates
+   * that read them: `rotationAnnotations(podSpec, secrets.rotation)` (rotation.ts).
+   */
+  public readonly rotation: RotationStamps;
 
   constructor(name: string, args: GeneratedSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:core:GeneratedSecrets", name, {}, opts);
@@ -116,6 +123,7 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
       out[s.name] = { spec: s, secretName: s.name, key: dataKey, value, username, secret };
     }
     this.secrets = out;
+    this.rotation = Object.fromEntries(specs.map((s) => [s.name, String(args.rotation?.[s.name] ?? (s.formerNames ?? []).map((f) => args.rotation?.[f]).find((v) => v !== undefined) ?? 0)]));
     this.registerOutputs({ names: Object.keys(out) });
   }
 

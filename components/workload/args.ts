@@ -2,6 +2,7 @@ import type { GatewayRef } from "../edge/gateway-ref";
 import { resolveRouteArgs, type RouteArgs } from "../edge/route-args";
 import { invalidArg } from "../lib/errors";
 import { isByteQuantity, isCpuQuantity } from "../lib/quantities";
+import { applyJvm, type JvmArgs } from "./jvm";
 
 export interface ProbePaths {
   /** Startup probe path; the app gets `startupFailureThreshold` × 5 s to start. */
@@ -132,6 +133,25 @@ export interface WorkloadArgs {
   readonly podDisruptionBudget?: boolean;
   /** Extra labels on every object (not in selectors), e.g. `{ team: "payments" }`. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The workload's own alert (ScrapeTargetsMissing for its metrics job, created with
+   * `metrics`): its runbook base URL and duration overrides (`monitoring.scrapeMissing.for`).
+   * @default { runbookBaseUrl: RUNBOOK_BASE_URL }
+   */
+  readonly alerts?: { readonly runbookBaseUrl?: string; readonly durations?: Readonly<Record<string, string>> };
+  /**
+   * Rotation counters of the Secrets the platform generates (`GeneratedSecrets.rotation`):
+   * the pod template carries those of the Secrets it reads, so rotating one rolls this
+   * workload exactly when it reads it.
+   * @default {} - no rotation stamp
+   */
+  readonly secretRotation?: Readonly<Record<string, string>>;
+  /**
+   * A JVM application (Spring Boot, ...): CPU autoscaling (a memory target only when
+   * asked), memory request = limit, heap at `heapPercentage` of the limit (jvm.ts).
+   * @default - not a JVM
+   */
+  readonly jvm?: JvmArgs;
 }
 
 export interface ResolvedWorkloadArgs extends WorkloadArgs {
@@ -155,8 +175,9 @@ export function routeNamespace(a: Pick<WorkloadArgs, "namespace" | "route">): st
 }
 
 /** Resolves defaults and validates; throws an error that says what to change. */
-export function resolveWorkloadArgs(name: string, a: WorkloadArgs): ResolvedWorkloadArgs {
+export function resolveWorkloadArgs(name: string, args: WorkloadArgs): ResolvedWorkloadArgs {
   const c = `Workload ${name}`;
+  const a = applyJvm(c, args);
   if (!NAME.test(name)) invalidArg(c, "name", name, "must be a lower-case DNS label of at most 42 characters");
   if (!a.image) invalidArg(c, "image", a.image, "must be set");
   const port = a.port ?? 8080;

@@ -7,6 +7,8 @@ import { resolveWorkloadArgs, type ResolvedWorkloadArgs, type WorkloadArgs } fro
 import { networkPolicySpec } from "./network";
 import { ServiceRoutes } from "../edge/routes";
 import { routeNamespace } from "./args";
+import { workloadPresenceRule } from "./presence";
+import { rotationAnnotations } from "../secrets/rotation";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
 export interface WorkloadTransforms {
@@ -19,6 +21,7 @@ export interface WorkloadTransforms {
   readonly routePolicy?: Transform<k8s.apiextensions.CustomResourceArgs>;
   readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
   readonly serviceMonitor?: Transform<k8s.apiextensions.CustomResourceArgs>;
+  readonly prometheusRule?: Transform<k8s.apiextensions.CustomResourceArgs>;
 }
 
 export interface WorkloadComponentArgs extends WorkloadArgs {
@@ -48,6 +51,8 @@ export class Workload extends pulumi.ComponentResource {
   public readonly routes?: ServiceRoutes;
   public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
   public readonly serviceMonitor?: k8s.apiextensions.CustomResource;
+  /** ScrapeTargetsMissing for the ServiceMonitor's job (with `metrics`). */
+  public readonly prometheusRule?: k8s.apiextensions.CustomResource;
   /** In-cluster URL of the Service. */
   public readonly internalUrl: string;
   /** Public URL when a route or an Ingress is declared. */
@@ -86,6 +91,8 @@ export class Workload extends pulumi.ComponentResource {
     const ports = [{ name: "http", containerPort: a.port, protocol: "TCP" }];
     if (separateMetricsPort) ports.push({ name: "metrics", containerPort: metricsPort, protocol: "TCP" });
 
+    // Roll exactly when a generated secret this pod reads is rotated (components/secrets/rotation.ts).
+    const rotation = rotationAnnotations({ containers: [{ env, envFrom: (a.envFromSecrets ?? []).map((s) => ({ secretRef: { name: s } })) }], volumes }, a.secretRotation ?? {});
     const deploymentArgs: k8s.apps.v1.DeploymentArgs = {
       metadata: { name, namespace: ns, labels },
       spec: {
@@ -95,7 +102,7 @@ export class Workload extends pulumi.ComponentResource {
         selector: { matchLabels: selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
-          metadata: { labels },
+          metadata: { labels, ...(Object.keys(rotation).length > 0 ? { annotations: rotation } : {}) },
           spec: {
             serviceAccountName: name,
             automountServiceAccountToken: false,
@@ -209,6 +216,7 @@ export class Workload extends pulumi.ComponentResource {
         },
         child(...(args.monitoringCrdsReady ?? [])),
       );
+      this.prometheusRule = workloadPresenceRule(name, a, labels, child(...(args.monitoringCrdsReady ?? [])), t?.prometheusRule);
     }
 
     const npArgs: k8s.networking.v1.NetworkPolicyArgs = {

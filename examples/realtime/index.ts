@@ -3,18 +3,28 @@
  * adapter, app/server.mjs) hosted with the platform's components — a Workload,
  * a PostgresCluster and a Redis (standalone, or with Sentinel on a `prod` stack).
  *
- * Not yet here: the WebSocket route at the edge. It belongs to the Gateway API
- * edge of the Workload (long idle timeouts, no response buffering), which is
- * being built separately; until it lands the app is reachable in the cluster
- * only (Service `chat`). See README.md.
+ * The app is public through the platform's gateway (Envoy Gateway on the
+ * stack's `platform-<stack>` Gateway `edge`): its own ListenerSet and
+ * certificate for `chat.<domain>`, and a WebSocket route (upgrade allowed, no
+ * request deadline, a one-hour idle timeout). See README.md.
  *
  *   pulumi up -s dev     # in examples/realtime, with the Pulumi CLI and a cluster
  */
 import * as pulumi from "@pulumi/pulumi";
-import { GeneratedSecrets, PlatformNamespace, PostgresCluster, Redis, Workload, nodeRedisEnv, type RedisArgs, type SecretSpec } from "../../components";
+import { EdgeListeners, GeneratedSecrets, PlatformNamespace, PostgresCluster, Redis, Workload, nodeRedisEnv, type RedisArgs, type SecretSpec } from "../../components";
 import { selectorLabels } from "../../components/lib/labels";
 
 export const APP = "chat";
+
+/**
+ * Where the example attaches at the edge: the platform stack's Gateway (`edge` in
+ * `platform-<stack>`, which admits ListenerSets from the platform's namespaces) and the
+ * example's own domain under it, so its host name and certificate are its own.
+ */
+export function realtimeEdge(stack: string): { gateway: { name: string; namespace: string }; domain: string; host: string; clusterIssuer: string } {
+  const domain = stack === "prod" ? "realtime.platform.example.com" : `realtime.${stack}.platform.example.com`;
+  return { gateway: { name: "edge", namespace: `platform-${stack}` }, domain, host: `${APP}.${domain}`, clusterIssuer: stack === "prod" ? "letsencrypt-prod" : "letsencrypt-staging" };
+}
 const RUNBOOKS = "https://github.com/example/platform/blob/main/docs/runbooks";
 
 /** What this program generates: the database owner and the two Redis users. */
@@ -60,7 +70,8 @@ export default async function main(): Promise<Record<string, unknown>> {
       instances: prod ? 3 : 1,
       storageSize: prod ? "20Gi" : "2Gi",
       walStorageSize: prod ? "4Gi" : "1Gi",
-      resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+      // Guaranteed QoS (limits = requests), the component's default for database pods.
+      resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "250m", memory: "1Gi" } },
       databases: [{ name: "chat", owner: "chat", passwordSecret: "chat-db" }],
       objectStore: { kind: "in-cluster" },
       monitoring: { runbookBaseUrl: RUNBOOKS },
@@ -71,6 +82,13 @@ export default async function main(): Promise<Record<string, unknown>> {
 
   const redis = new Redis("redis", realtimeRedisArgs(stack, `realtime-${stack}`, { app: secrets.get("redis").value, admin: secrets.get("redis-admin").value }), deps);
   const r = nodeRedisEnv(redis.connection);
+
+  const edge = realtimeEdge(stack);
+  const listeners = new EdgeListeners(
+    "edge",
+    { namespace: `realtime-${stack}`, instance: stack, gateway: edge.gateway, domain: edge.domain, hosts: [edge.host], clusterIssuer: edge.clusterIssuer },
+    { dependsOn: [ns.namespace] },
+  );
 
   const chat = new Workload(
     APP,
@@ -85,10 +103,12 @@ export default async function main(): Promise<Record<string, unknown>> {
       secretEnv: { ...r.secretEnv, PGUSER: { secret: "chat-db", key: "username" }, PGPASSWORD: { secret: "chat-db", key: "password" } },
       autoscaling: { enabled: true, minReplicas: prod ? 3 : 1, maxReplicas: prod ? 12 : 2, targetCpuUtilization: 70 },
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+      // Socket.io over WebSocket only: the upgrade passes, no request deadline, an hour of idle.
+      route: { gateway: listeners.ref, host: edge.host, websocket: { idleTimeoutSeconds: 3600 } },
       dependencies: [...redis.connection.peers.map((p) => ({ podLabels: p.podLabels, ports: p.ports })), { podLabels: db.poolerPodLabels, ports: [db.port] }],
     },
-    { dependsOn: [ns.namespace, db, redis] },
+    { dependsOn: [ns.namespace, db, redis, ...listeners.ready] },
   );
 
-  return { namespace: ns.name, chat: chat.internalUrl, redis: redis.connection.mode, database: db.host };
+  return { namespace: ns.name, url: `https://${edge.host}`, chat: chat.internalUrl, redis: redis.connection.mode, database: db.host };
 }

@@ -5,7 +5,9 @@
  * instances on one real Redis booted from the example's own rendered files
  * (Debian's redis-server 7.0.15), as the `app` ACL user: a message sent to one
  * instance reaches a client of the other through the Socket.io Redis adapter.
- * Not here yet: the WebSocket route at the edge (see README.md).
+ * At the edge: the app's own ListenerSet on the platform stack's Gateway and a
+ * WebSocket route (upgrade, no request deadline, one hour idle), which only the
+ * gateway's Envoy pods may follow to the app's port.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -19,7 +21,8 @@ import { freePort, makeTempDir, removeDir, waitFor, type Daemon } from "../../te
 import { podFilesFor } from "../../test/redis/render";
 import { loopbackNetwork, makePod, nssEnv, REDIS, requireRedisPrograms, startAndWait, writeFiles, writeHosts } from "../../test/redis/servers";
 import { validateObject } from "../../test/k8s-schema";
-import { realtimeRedisArgs } from "./index";
+import { ENVOY_GATEWAY_NAMESPACE, envoyDataPlaneLabels } from "../../components/edge/versions";
+import { APP, realtimeEdge, realtimeRedisArgs } from "./index";
 import { renderRealtime } from "./program";
 
 const objects = (run: RunResult, kind?: string) =>
@@ -60,8 +63,46 @@ describe.each(["dev", "prod"])("realtime example, stack %s", (stack) => {
     }
     expect(env.REDIS_PASSWORD).toEqual({ secretKeyRef: { name: "redis", key: "password" } });
     expect(env.PGHOST).toBe(`chat-db-pooler-rw.realtime-${stack}.svc.cluster.local`);
-    // The WebSocket route is the edge's (pending): no Ingress is rendered for the app.
+    // Exposed through the gateway only: no Ingress.
     expect(objects(run, "Ingress")).toEqual([]);
+  });
+
+  it("routes chat.<domain> through its own ListenerSet on the platform's Gateway, WebSocket-safe", () => {
+    const run = runs.get(stack)!;
+    const ns = `realtime-${stack}`;
+    const edge = realtimeEdge(stack);
+    const ls = named(run, "ListenerSet", "edge");
+    expect(ls.metadata.namespace).toBe(ns);
+    expect(ls.spec.parentRef).toMatchObject({ kind: "Gateway", name: "edge", namespace: `platform-${stack}` });
+    expect(ls.spec.listeners.map((l: { hostname: string }) => l.hostname)).toContain(`*.${edge.domain}`);
+    expect(named(run, "Certificate", "edge-public").spec.dnsNames).toEqual([edge.host]);
+    const routes = objects(run, "HTTPRoute");
+    expect(routes).toHaveLength(1);
+    const route = routes[0]!;
+    expect(route.metadata.namespace).toBe(ns);
+    expect(route.spec.hostnames).toEqual([edge.host]);
+    expect(route.spec.parentRefs).toEqual([expect.objectContaining({ kind: "ListenerSet", name: "edge", namespace: ns })]);
+    const rule = route.spec.rules[0];
+    expect(rule.backendRefs).toEqual([expect.objectContaining({ name: APP })]);
+    // No request deadline on a connection that lives for hours.
+    expect(rule.timeouts).toEqual({ request: "0s" });
+    const policies = objects(run, "BackendTrafficPolicy").filter((p) => p.spec.targetRefs.some((t: { name: string }) => t.name === route.metadata.name));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.spec.httpUpgrade).toEqual([{ type: "websocket" }]);
+    expect(policies[0]!.spec.timeout.http.streamIdleTimeout).toBe("3600s");
+    // Nothing buffers responses: no filters on the route.
+    expect(rule.filters ?? []).toEqual([]);
+  });
+
+  it("admits the gateway's Envoy pods, and nothing else from outside, to the app's port", () => {
+    const run = runs.get(stack)!;
+    const ns = `realtime-${stack}`;
+    const policies = objects(run, "NetworkPolicy") as NetworkPolicy[];
+    const chat: Endpoint = { name: APP, namespace: ns, labels: named(run, "Deployment", APP).spec.template.metadata.labels };
+    const envoy: Endpoint = { name: "envoy", namespace: ENVOY_GATEWAY_NAMESPACE, labels: envoyDataPlaneLabels({ name: "edge", namespace: `platform-${stack}` }) };
+    const stranger: Endpoint = { name: "x", namespace: "other", labels: { app: "x" } };
+    expect(allowed(policies, envoy, chat, 3000)).toBe(true);
+    expect(allowed(policies, stranger, chat, 3000)).toBe(false);
   });
 
   it("lets only the chat app reach Redis and the pooler", () => {

@@ -40,13 +40,17 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
     resources: s.workloads[app].resources,
     monitoringNamespace: monitoring.monitoringNamespace,
     monitoringCrdsReady: monitoring.crdsReady,
+    alerts: { runbookBaseUrl: s.monitoring.alerts.runbookBaseUrl, durations: s.monitoring.alerts.durations },
+    // Rotating a secret an app reads rolls that app (components/secrets/rotation.ts).
+    secretRotation: secrets.rotation,
   });
   const db = data.coreApiDatabase;
 
   const apiDeps: Peer[] = db ? [{ podLabels: db.podLabels, ports: [db.port] }, ...(db.migration ? [{ podLabels: db.migration.podLabels, ports: [db.migration.port] }] : [])] : [];
   const apiEnv: Record<string, string> = {
     SPRING_PROFILES_ACTIVE: cfg.environment,
-    JAVA_TOOL_OPTIONS: "-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp",
+    // The heap share of the memory limit comes from `jvm` below (components/workload/jvm.ts).
+    JAVA_TOOL_OPTIONS: "-Djava.io.tmpdir=/tmp",
     MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: "health,prometheus",
     MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED: "true",
     // Actuator on its own port, which only Prometheus may reach and no route leads to; the
@@ -87,6 +91,8 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
     {
       ...common("coreApi"),
       component: "api",
+      // Spring Boot: CPU autoscaling, memory request = limit, heap 60% of the limit.
+      jvm: s.workloads.coreApi.jvm ?? {},
       port: 8080,
       metrics: { path: "/actuator/prometheus", port: CORE_API_MANAGEMENT_PORT },
       probes: { startup: "/livez", liveness: "/livez", readiness: "/readyz" },

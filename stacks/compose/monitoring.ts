@@ -10,6 +10,7 @@ import {
   type AlertRoutingArgs,
   type TeamRouteArgs,
 } from "../../components/monitoring";
+import { CHART_SERVICE_PORTS } from "../../components/monitoring/chart-facts";
 import type { StackConfig } from "../config";
 import type { ClusterParts, MonitoringParts, PlatformContext } from "./context";
 import { adminHost } from "./edge";
@@ -88,10 +89,18 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
       namespace: MONITORING_NAMESPACE,
       prometheus: { replicas: m.prometheus.replicas, retention: m.prometheus.retention, storageSize: m.prometheus.storageSize, resources: m.prometheus.resources },
       alertmanager: { replicas: m.alertmanager.replicas, routing, credentials },
-      grafana: { admin: { username: admin.username ?? "admin", password: admin.value }, persistence: m.grafana.persistence, storageSize: m.grafana.storageSize, host: adminHost(cfg, "grafana") },
+      grafana: { admin: { username: admin.username ?? "admin", password: admin.value, rotation: { from: "grafana-admin", stamp: ctx.secrets.rotation["grafana-admin"]! } }, persistence: m.grafana.persistence, storageSize: m.grafana.storageSize, host: adminHost(cfg, "grafana") },
       // Gateway mode: Grafana goes on the gateway's internal listener (stacks/compose/edge.ts), not through a chart Ingress.
       ingress: s.edge.mode === "gateway" ? false : { className: s.ingress.className, clusterIssuer: s.ingress.clusterIssuer, tls: s.ingress.tls },
-      alerts: { runbookBaseUrl: m.alerts.runbookBaseUrl, thresholds: m.alerts.thresholds, durations: m.alerts.durations, slos: platformSlos(cfg.namespace), sloNamespace: cfg.namespace },
+      alerts: {
+        runbookBaseUrl: m.alerts.runbookBaseUrl,
+        thresholds: m.alerts.thresholds,
+        durations: m.alerts.durations,
+        slos: platformSlos(cfg.namespace),
+        sloNamespace: cfg.namespace,
+        scrapes: cluster.certManagerNamespace ? [{ job: CHART_SERVICE_PORTS.certManagerController.service, namespace: cluster.certManagerNamespace, reads: "the certificate alerts (expiry, not ready)" }] : [],
+      },
+      controlPlane: s.controlPlane,
       dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts), ...(s.redis.provider === "in-cluster" ? redisDashboards(dashboardOpts) : [])],
     },
     // Only the SLO rules need the stack's namespace. Not cluster.ready: nothing here needs an
@@ -102,14 +111,16 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
   // cert-manager's controller metrics feed the certificate alerts; its chart's own ServiceMonitor
   // would be created before the monitoring CRDs exist, so the platform declares it here.
   if (cluster.certManagerNamespace) {
-    const certManager = { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": "controller" };
+    // The Service and port as cert-manager's pinned chart renders them (chart-facts.ts).
+    const svc = CHART_SERVICE_PORTS.certManagerController;
+    const certManager = { "app.kubernetes.io/name": svc.labels["app.kubernetes.io/name"], "app.kubernetes.io/instance": svc.labels["app.kubernetes.io/instance"], "app.kubernetes.io/component": svc.labels["app.kubernetes.io/component"] };
     serviceMonitor(
       "cert-manager-servicemonitor",
       {
         name: "cert-manager",
         namespace: cluster.certManagerNamespace,
         labels: { "app.kubernetes.io/part-of": "platform", "app.kubernetes.io/managed-by": "pulumi" },
-        spec: { selector: { matchLabels: certManager }, namespaceSelector: { matchNames: [cluster.certManagerNamespace] }, endpoints: [{ port: "tcp-prometheus-servicemonitor", path: "/metrics", interval: "60s" }] },
+        spec: { selector: { matchLabels: certManager }, namespaceSelector: { matchNames: [cluster.certManagerNamespace] }, endpoints: [{ port: svc.port, path: "/metrics", interval: "60s" }] },
       },
       { parent: ctx.parent, dependsOn: [...monitoring.crdsReady, ...cluster.ready] },
     );

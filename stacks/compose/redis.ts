@@ -107,7 +107,12 @@ export function composeRedis(ctx: PlatformContext, cluster: ClusterParts, monito
   const admin = secrets.get(REDIS_USER_SECRETS.admin);
   const redis = new Redis(
     "redis",
-    { ...redisArgs(cfg, { app: app.value, admin: admin.value }, monitoring.monitoringNamespace), monitoringCrdsReady: monitoring.crdsReady, certManagerReady: cluster.ready },
+    {
+      ...redisArgs(cfg, { app: app.value, admin: admin.value }, monitoring.monitoringNamespace),
+      monitoringCrdsReady: monitoring.crdsReady,
+      certManagerReady: cluster.ready,
+      secretRotation: secrets.rotation,
+    },
     opts,
   );
   const a = redis.args;

@@ -33,6 +33,7 @@ import {
 import { chownTree, execOk, Fatal, poll, postgresIds, type ExecResult } from "./exec";
 import { PgServer, pgBin } from "./pg";
 import { S3_CREDENTIALS, startS3, type S3Object, type S3Server } from "./s3";
+import { expiredByLifecycle, type LifecycleRule } from "./lifecycle";
 
 export interface DrillOptions {
   /** Layout input; the drill restores into `generation + 1`. @default stack "prod", cluster "app-db", bucket "platform-pitr-drill" */
@@ -43,6 +44,13 @@ export interface DrillOptions {
   readonly seedMB?: number;
   /** Runs the retention part (step 5). @default true */
   readonly retention?: boolean;
+  /**
+   * A backup outage before the disaster: the archive is aged as if the only base backup
+   * (with its WAL) had completed `retentionDays + outageDays` ago, and these S3 lifecycle
+   * rules (the rendered bucket's) are applied to it through the S3 API before the restore.
+   * @default - no outage
+   */
+  readonly outage?: { readonly outageDays: number; readonly lifecycleRules: readonly LifecycleRule[] };
   /** Called with the running generation-0 server just before the base backup (the bench copies the data dir here). */
   readonly beforeBaseBackup?: (pg: PgServer) => Promise<void>;
   /** Progress lines. @default - silent */
@@ -75,6 +83,7 @@ export interface DrillReport {
   /** WAL file names (compression suffix dropped) under the restored server after it archived. */
   readonly newWal: readonly string[];
   readonly retention?: RetentionReport;
+  readonly outage?: OutageReport;
   /** `du -sb` of the data dir just before the base backup, and of its pg_wal (not part of a base backup). */
   readonly dataDirBytes: number;
   readonly pgWalBytes: number;
@@ -84,6 +93,17 @@ export interface DrillReport {
   readonly databaseBytes: number;
   readonly archiveLagMs: number;
   readonly timings: Readonly<Record<string, number>>;
+}
+
+export interface OutageReport {
+  readonly outageDays: number;
+  /** Age the archive was given, in days (retention window + outage). */
+  readonly ageDays: number;
+  /** Objects of the original server the lifecycle saw, and those it removed. */
+  readonly objects: number;
+  readonly expired: readonly { key: string; rule: string }[];
+  /** Backups barman-cloud lists after the lifecycle ran. */
+  readonly backupsAfter: readonly BackupInfo[];
 }
 
 export interface RetentionReport {
@@ -214,6 +234,25 @@ export async function runPitrDrill(opts: DrillOptions = {}): Promise<DrillReport
     const oldPrefixBefore = await s3.list(original.serverPrefix);
     rmSync(dataDir, { recursive: true, force: true });
     step("stop+destroy");
+    let outage: OutageReport | undefined;
+    if (opts.outage) {
+      // Backups stopped for outageDays: the one backup there is, the newest completed before the
+      // window's start, is what Barman keeps and any restore needs. S3's lifecycle must leave it.
+      const ageDays = original.retentionDays + opts.outage.outageDays;
+      const objects = await s3.list(original.serverPrefix);
+      s3.backdate(objects.map((o) => o.key), new Date(Date.now() - ageDays * 86_400_000));
+      const expired = expiredByLifecycle(opts.outage.lifecycleRules, await s3.list(""), new Date());
+      for (const e of expired) await s3.remove(e.key);
+      const backupsAfter = await listBackups(t1, original.serverName);
+      outage = { outageDays: opts.outage.outageDays, ageDays, objects: objects.length, expired, backupsAfter };
+      if (expired.length > 0) {
+        throw new Error(
+          `after a ${opts.outage.outageDays}-day backup outage the S3 lifecycle removed ${expired.length} of ${objects.length} objects of the backup Barman still needs ` +
+            `(rules ${[...new Set(expired.map((e) => e.rule))].join(", ")}; e.g. ${expired.slice(0, 2).map((e) => e.key).join(", ")}); barman-cloud now lists: ${JSON.stringify(backupsAfter.map((b) => b.backup_name))}`,
+        );
+      }
+      step("outage + lifecycle");
+    }
     mkdirSync(dataDir, { mode: 0o700 });
     chownTree(dataDir, ids);
     await restoreBackup(t1, original.serverName, await backupIdByName(t1, original.serverName, "drill-base"), dataDir);
@@ -279,6 +318,7 @@ export async function runPitrDrill(opts: DrillOptions = {}): Promise<DrillReport
       oldPrefixAfter,
       newWal,
       retention,
+      outage,
       dataDirBytes,
       pgWalBytes,
       restoredBytes,

@@ -3,7 +3,7 @@
  * nothing in the test process can stall it) and an object lister that reads what
  * barman-cloud wrote the way any S3 client would.
  */
-import { existsSync } from "node:fs";
+import { existsSync, utimesSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { freePort, startDaemon, waitFor, type Daemon } from "../procs";
 
@@ -14,6 +14,8 @@ export interface S3Object {
   readonly key: string;
   readonly size: number;
   readonly etag: string;
+  /** LastModified as the S3 API reports it (what lifecycle ages count from). */
+  readonly lastModified: Date;
 }
 
 export interface S3Server {
@@ -21,6 +23,10 @@ export interface S3Server {
   readonly bucket: string;
   /** Every object whose key starts with `prefix`, sorted by key. */
   list(prefix: string): Promise<S3Object[]>;
+  /** Backdates objects' LastModified (s3rver reports its files' mtime), to simulate the passage of time. */
+  backdate(keys: readonly string[], to: Date): void;
+  /** DELETE an object through the S3 API (what a lifecycle expiry does to a current version, unversioned). */
+  remove(key: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,6 +68,7 @@ export async function startS3(workDir: string, bucket: string): Promise<S3Server
           key: unescapeXml(xmlValues(block, "Key")[0] ?? ""),
           size: Number(xmlValues(block, "Size")[0]),
           etag: unescapeXml(xmlValues(block, "ETag")[0] ?? ""),
+          lastModified: new Date(xmlValues(block, "LastModified")[0] ?? ""),
         });
       }
       token = xmlValues(xml, "IsTruncated")[0] === "true" ? xmlValues(xml, "NextContinuationToken")[0] : undefined;
@@ -74,5 +81,17 @@ export async function startS3(workDir: string, bucket: string): Promise<S3Server
     await daemon.stop();
     throw e;
   }
-  return { endpointURL, bucket, list, stop: () => daemon.stop() };
+  const backdate = (keys: readonly string[], to: Date): void => {
+    for (const key of keys) {
+      if (!/^[A-Za-z0-9._\/-]+$/.test(key)) throw new Error(`backdate: key ${key} needs s3rver's key encoding`);
+      const parts = key.split("/");
+      const file = join(workDir, "s3", bucket, ...parts.slice(0, -1), `${parts.at(-1)}._S3rver_object`);
+      utimesSync(file, to, to);
+    }
+  };
+  const remove = async (key: string): Promise<void> => {
+    const res = await fetch(`${endpointURL}/${bucket}/${key.split("/").map(encodeURIComponent).join("/")}`, { method: "DELETE" });
+    if (!res.ok) throw new Error(`S3 DELETE ${key}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
+  };
+  return { endpointURL, bucket, list, backdate, remove, stop: () => daemon.stop() };
 }
