@@ -16,6 +16,7 @@ command -v openssl >/dev/null || need+=(openssl)
 [ -x /usr/bin/redis-sentinel ] || need+=(redis-sentinel)
 [ -e /usr/lib/x86_64-linux-gnu/libnss_wrapper.so ] || need+=(libnss-wrapper)  # pod DNS names -> loopback addresses in the Redis tests
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)  # the real-broker test (test/rabbitmq)
+[ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)  # the Pooler's HBA in the tenancy test (test/tenancy)
 
 if [ "${#need[@]}" -gt 0 ]; then
   echo "test.sh: installing ${need[*]}"

@@ -17,6 +17,12 @@ function deploymentPod(run: RunResult, name: string, ports: Record<string, numbe
   return { name, namespace: d.metadata.namespace, labels: d.spec.template.metadata.labels, ports };
 }
 
+function jobPod(run: RunResult, prefix: string): Endpoint {
+  const j = objects(run, "Job").find((x) => x.metadata.name.startsWith(prefix));
+  if (!j) throw new Error(`${run.stack}: no Job ${prefix}*`);
+  return { name: j.metadata.name, namespace: j.metadata.namespace, labels: j.spec.template.metadata.labels, ports: {} };
+}
+
 describe("evaluator", () => {
   const deny: NetworkPolicy = { metadata: { name: "deny", namespace: "a" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
   const x: Endpoint = { name: "x", namespace: "a", labels: { app: "x" }, ports: { http: 80 } };
@@ -57,6 +63,8 @@ describe.each(["prod", "local"])("network policies of the %s render", (stack) =>
       primary: { name: "app-db-1", namespace: ns, labels: { ...cnpgInstancePodLabels("app-db", "app-db-1"), "cnpg.io/instanceRole": "primary", role: "primary" }, ports: CNPG_POD_PORTS.instance.ports },
       replica: { name: "app-db-2", namespace: ns, labels: { ...cnpgInstancePodLabels("app-db", "app-db-2"), "cnpg.io/instanceRole": "replica", role: "replica" }, ports: CNPG_POD_PORTS.instance.ports },
       debug: { name: "debug", namespace: ns, labels: { run: "debug" } },
+      // A pod of the grants Job, labelled as its template labels it.
+      grants: jobPod(run, "app-db-grants-"),
       // An Envoy pod of this stack's Gateway, labelled as Envoy Gateway v1.9.1 labels its data plane.
       edge: { name: "envoy-edge", namespace: ENVOY_GATEWAY_NAMESPACE, labels: envoyDataPlaneLabels({ name: "edge", namespace: ns }) },
       // An Envoy pod of some other Gateway in the cluster, and any other pod of the controller's namespace.
@@ -96,14 +104,23 @@ describe.each(["prod", "local"])("network policies of the %s render", (stack) =>
     expect(may("prometheus", "web", 3000)).toBe(false);
   });
 
-  it("lets web call core-api, and core-api reach PostgreSQL only through the pooler", () => {
+  it("lets web call core-api, core-api reach the pooler, and the primary directly for its migrations (the pooler refuses the owner)", () => {
     expect(may("web", "coreApi", 8080)).toBe(true);
     expect(may("coreApi", "web", 3000)).toBe(false);
     expect(may("coreApi", "pooler", 5432)).toBe(true);
-    expect(may("coreApi", "primary", 5432)).toBe(false);
+    expect(may("coreApi", "primary", 5432)).toBe(true);
+    expect(may("coreApi", "primary", 8000)).toBe(false);
     expect(may("web", "pooler", 5432)).toBe(false);
     expect(may("web", "primary", 5432)).toBe(false);
     expect(may("pooler", "primary", 5432)).toBe(true);
+  });
+
+  it("lets the grants Job reach the primary on 5432 and nothing else", () => {
+    expect(may("grants", "primary", 5432)).toBe(true);
+    expect(may("grants", "dns", 53, "UDP")).toBe(true);
+    for (const p of ["pooler", "coreApi", "web"]) expect(may("grants", p, 5432), p).toBe(false);
+    expect(may("grants", "internet", 443)).toBe(false);
+    for (const p of ["coreApi", "web", "debug", "pooler"]) expect(may(p, "grants", 5432), p).toBe(false);
   });
 
   it("lets CloudNativePG run the cluster: operator → instances, replication, status", () => {

@@ -122,7 +122,7 @@ describe.each(STACKS)("stack %s", (stack) => {
       }
     }
     expect(ofKind(stack, "Secret").map((s) => s.metadata.name)).toEqual(
-      expect.arrayContaining(["core-api-db", "keycloak-db", "keycloak-admin", "redis", "rabbitmq", "nextauth", "jwt-signing-key", "grafana-admin", "data-encryption-key"]),
+      expect.arrayContaining(["core-api-migrate", "core-api-app", "keycloak-db", "keycloak-admin", "redis", "rabbitmq", "nextauth", "jwt-signing-key", "grafana-admin", "data-encryption-key"]),
     );
   });
 
@@ -222,13 +222,13 @@ describe("render determinism and secrecy", () => {
 
   it("rotating one secret changes only that secret's keeper", async () => {
     const base = readStackConfig("prod");
-    const rotated = await renderStack("prod", withConfig(base, { secrets: { rotation: { "core-api-db": 2 } } }));
+    const rotated = await renderStack("prod", withConfig(base, { secrets: { rotation: { "core-api-migrate": 2 } } }));
     const keepers = (run: RunResult) =>
       Object.fromEntries(run.recorder.resources.filter((r) => r.type.startsWith("random:")).map((r) => [`${r.type}/${r.name}`, JSON.stringify(r.inputs.keepers)]));
     const before = keepers(runs.get("prod")!);
     const after = keepers(rotated);
     const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
-    expect(changed).toEqual(["random:index/randomPassword:RandomPassword/secrets-core-api-db"]);
+    expect(changed).toEqual(["random:index/randomPassword:RandomPassword/secrets-core-api-migrate"]);
   });
 });
 

@@ -5,16 +5,45 @@ import { BACKUP_COMPRESSIONS, resolveBackupLayout, validateBucketName, type Back
 import { restoreTargetProblem } from "./restore-window";
 import { OBJECT_STORE_IMAGE, POSTGRES_IMAGE } from "./versions";
 
+/**
+ * The role an application serves requests with: it logs in, owns nothing and has
+ * NOBYPASSRLS, so PostgreSQL row-level security binds it on every table (RLS never
+ * binds a table's owner unless the table forces it). It gets DML on what the owner
+ * creates, now and later (default privileges), and nothing else: no DDL, no
+ * `ALTER TABLE ... DISABLE ROW LEVEL SECURITY`, no `DROP`.
+ */
+export interface RuntimeRoleArgs {
+  /** Role name; must equal the `username` key of `passwordSecret`. @example "core_api_app" */
+  readonly role: string;
+  /** `kubernetes.io/basic-auth` Secret with the runtime role's `username` and `password`. */
+  readonly passwordSecret: string;
+  /**
+   * Schemas the runtime role works in; the grants Job creates missing ones (owned by the owner)
+   * and grants USAGE plus DML on their tables, sequences and functions, present and future.
+   * @default ["public"]
+   */
+  readonly schemas?: readonly string[];
+}
+
 /** A logical database and its owner role (CNPG managed role + `Database` CR). */
 export interface DatabaseArgs {
   /** Database name in PostgreSQL. @example "core_api" */
   readonly name: string;
-  /** Owner role; must equal the `username` key of `passwordSecret`. @example "core_api" */
+  /**
+   * Owner role: owns the schema, runs the migrations (Flyway). With a `runtime` role it is
+   * for migrations only: the pooler refuses it, and apps reach the primary's `-rw` Service directly.
+   * Must equal the `username` key of `passwordSecret`. @example "core_api"
+   */
   readonly owner: string;
   /** `kubernetes.io/basic-auth` Secret (in the cluster's namespace) with the owner's `username` and `password`. */
   readonly passwordSecret: string;
   /** Extensions created in the database. @default ["pg_stat_statements"] */
   readonly extensions?: readonly string[];
+  /**
+   * The runtime role apps serve requests with, through the pooler. Omit only for software that
+   * migrates its own schema at every start with one login (Keycloak): the owner then serves too.
+   */
+  readonly runtime?: RuntimeRoleArgs;
 }
 
 /** PgBouncer is light: ~2 kB per client connection plus its packet buffers. */
@@ -152,6 +181,13 @@ export interface PostgresClusterArgs {
   readonly antiAffinity?: "required" | "preferred";
   /** Logical databases; the first is also created by `initdb`. At least one. */
   readonly databases: readonly DatabaseArgs[];
+  /**
+   * Pods (labels, in the cluster's namespace) that connect to the primary directly through the
+   * `-rw` Service instead of the pooler: migrations, which hold locks and use session features
+   * that PgBouncer's transaction pooling breaks. Each gets ingress to the instances on 5432.
+   * @default []
+   */
+  readonly directClients?: readonly Readonly<Record<string, string>>[];
   readonly pooler?: PoolerArgs;
   readonly backup?: BackupArgs;
   readonly objectStore: ObjectStoreArgs;
@@ -211,7 +247,8 @@ export interface ResolvedPostgresClusterArgs {
   readonly archiveTimeoutSeconds: number;
   readonly superuserAccess: boolean;
   readonly antiAffinity: "required" | "preferred";
-  readonly databases: readonly Required<DatabaseArgs>[];
+  readonly databases: readonly ResolvedDatabase[];
+  readonly directClients: readonly Readonly<Record<string, string>>[];
   readonly pooler: Required<PoolerArgs> & { readonly name: string };
   readonly schedule: string;
   readonly objectLock: boolean;
@@ -229,7 +266,23 @@ export interface ResolvedPostgresClusterArgs {
   readonly endpointURL?: string;
 }
 
+export interface ResolvedRuntimeRole {
+  readonly role: string;
+  readonly passwordSecret: string;
+  readonly schemas: readonly string[];
+}
+
+export interface ResolvedDatabase {
+  readonly name: string;
+  readonly owner: string;
+  readonly passwordSecret: string;
+  readonly extensions: readonly string[];
+  readonly runtime?: ResolvedRuntimeRole;
+}
+
 const C = "PostgresCluster";
+/** Roles CloudNativePG creates and manages itself (v1.30.0 `pkg/postgres/roles` / `pkg/specs`). */
+const reservedRole = (r: string) => r === "postgres" || r.startsWith("cnpg_") || r === "streaming_replica" || r.startsWith("pg_");
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PG_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 const IN_CLUSTER_PORT = 7070;
@@ -280,8 +333,28 @@ export function resolvePostgresClusterArgs(name: string, a: PostgresClusterArgs,
     if (!LABEL.test(d.passwordSecret)) invalidArg(C, `databases[${i}].passwordSecret`, d.passwordSecret, "must be the name of a Secret");
     if (seen.has(d.name)) invalidArg(C, `databases[${i}].name`, d.name, "is declared twice");
     seen.add(d.name);
-    if (d.owner === "postgres" || d.owner.startsWith("cnpg_") || d.owner === "streaming_replica") invalidArg(C, `databases[${i}].owner`, d.owner, "is reserved by CloudNativePG; use an application role");
-    return { ...d, extensions: d.extensions ?? ["pg_stat_statements"] };
+    if (reservedRole(d.owner)) invalidArg(C, `databases[${i}].owner`, d.owner, "is reserved by CloudNativePG; use an application role");
+    let runtime: ResolvedRuntimeRole | undefined;
+    if (d.runtime) {
+      const r = d.runtime;
+      if (!PG_IDENT.test(r.role)) invalidArg(C, `databases[${i}].runtime.role`, r.role, "must be a lower-case PostgreSQL identifier (letters, digits, _)");
+      if (reservedRole(r.role)) invalidArg(C, `databases[${i}].runtime.role`, r.role, "is reserved by CloudNativePG; use an application role");
+      if (r.role === d.owner) invalidArg(C, `databases[${i}].runtime.role`, r.role, "must differ from the owner: row-level security does not bind a table's owner");
+      if (!LABEL.test(r.passwordSecret)) invalidArg(C, `databases[${i}].runtime.passwordSecret`, r.passwordSecret, "must be the name of a Secret");
+      if (r.passwordSecret === d.passwordSecret) invalidArg(C, `databases[${i}].runtime.passwordSecret`, r.passwordSecret, "must differ from the owner's passwordSecret");
+      const schemas = r.schemas ?? ["public"];
+      if (schemas.length === 0) invalidArg(C, `databases[${i}].runtime.schemas`, [], "must list at least one schema");
+      schemas.forEach((sc, j) => {
+        if (!PG_IDENT.test(sc) || sc.startsWith("pg_")) invalidArg(C, `databases[${i}].runtime.schemas[${j}]`, sc, "must be a lower-case PostgreSQL identifier not starting with pg_");
+      });
+      runtime = { role: r.role, passwordSecret: r.passwordSecret, schemas: [...new Set(schemas)] };
+    }
+    return { name: d.name, owner: d.owner, passwordSecret: d.passwordSecret, extensions: d.extensions ?? ["pg_stat_statements"], runtime };
+  });
+
+  const owners = new Set(databases.map((d) => d.owner));
+  databases.forEach((d, i) => {
+    if (d.runtime && owners.has(d.runtime.role)) invalidArg(C, `databases[${i}].runtime.role`, d.runtime.role, "owns a database: a runtime role must own nothing");
   });
 
   const p = a.pooler ?? {};
@@ -376,6 +449,7 @@ export function resolvePostgresClusterArgs(name: string, a: PostgresClusterArgs,
     superuserAccess: a.superuserAccess ?? false,
     antiAffinity: a.antiAffinity ?? "preferred",
     databases,
+    directClients: a.directClients ?? [],
     pooler,
     schedule,
     objectLock,

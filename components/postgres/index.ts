@@ -9,3 +9,4 @@ export * from "./spec";
 export * from "./versions";
 export * from "./queries";
 export * from "./restore-window";
+export * from "./tenancy";

@@ -5,6 +5,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { OBJECT_STORE_PORT, type ResolvedPostgresClusterArgs } from "./args";
 import { poolerSelector } from "./spec";
+import { grantsPodLabels, splitDatabases } from "./tenancy";
 
 type Spec = k8s.types.input.networking.v1.NetworkPolicySpec;
 type Ingress = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
@@ -61,6 +62,9 @@ export function instancesPolicy(a: ResolvedPostgresClusterArgs): Spec {
     { from: [{ podSelector: { matchLabels: poolerSelector(a.pooler.name) } }], ports: tcp(POSTGRES_PORT) },
     { from: [byName(a.monitoringNamespace)], ports: tcp(INSTANCE_METRICS_PORT) },
   ];
+  // Straight to the primary, bypassing PgBouncer: the grants Job and the apps' migrations (as the owner).
+  const direct = [...(splitDatabases(a).length > 0 ? [grantsPodLabels(a)] : []), ...a.directClients];
+  if (direct.length > 0) ingress.push({ from: direct.map((l) => ({ podSelector: { matchLabels: { ...l } } })), ports: tcp(POSTGRES_PORT) });
   const store: Egress =
     a.objectStore.kind === "in-cluster"
       ? { to: [{ podSelector: { matchLabels: storeSelector(a) } }], ports: tcp(OBJECT_STORE_PORT) }
@@ -79,6 +83,16 @@ export function poolerPolicy(a: ResolvedPostgresClusterArgs): Spec {
       { from: [byName(a.monitoringNamespace)], ports: tcp(POOLER_METRICS_PORT) },
     ],
     egress: [dns, { to: [{ podSelector: clusterPods(a) }], ports: tcp(POSTGRES_PORT) }, apiServer],
+  };
+}
+
+/** The grants Job: nothing in; the instances (5432) and DNS out. */
+export function grantsPolicy(a: ResolvedPostgresClusterArgs): Spec {
+  return {
+    podSelector: { matchLabels: grantsPodLabels(a) },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [],
+    egress: [dns, { to: [{ podSelector: clusterPods(a) }], ports: tcp(POSTGRES_PORT) }],
   };
 }
 

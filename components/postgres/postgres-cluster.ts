@@ -8,7 +8,8 @@ import { resolvePostgresClusterArgs, type PostgresClusterArgs, type ResolvedPost
 import { createInClusterStore, type InClusterStore, type InClusterStoreTransforms } from "./in-cluster-store";
 import { instancePodMonitorSpec, poolerPodMonitorSpec, postgresScrapes, prometheusRuleSpec } from "./monitoring";
 import { CUSTOM_QUERIES_KEY, customQueriesYaml } from "./queries";
-import { instancesPolicy, poolerPolicy } from "./network";
+import { grantsPolicy, instancesPolicy, poolerPolicy } from "./network";
+import { grantsJobName, grantsJobSpec, rwServiceName, splitDatabases } from "./tenancy";
 import { createS3Backups, type S3Backups, type S3Transforms } from "./s3";
 import { clusterSpec, databaseSpec, objectStoreSpec, poolerSelector, poolerSpec, scheduledBackupSpec } from "./spec";
 import { applyTransform as apply, type Transform } from "../lib/transform";
@@ -25,6 +26,7 @@ export interface PostgresClusterTransforms extends S3Transforms, InClusterStoreT
   readonly prometheusRule?: Transform<CR>;
   readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
   readonly poolerPdb?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
+  readonly grantsJob?: Transform<k8s.batch.v1.JobArgs>;
 }
 
 export interface PostgresClusterComponentArgs extends PostgresClusterArgs {
@@ -55,8 +57,17 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly port = 5432;
   /** Labels of the pooler pods (for the apps' egress policies). */
   public readonly poolerPodLabels: Readonly<Record<string, string>>;
-  /** Owner credentials (basic-auth Secret names) by database. */
+  /**
+   * Credentials apps serve requests with (basic-auth Secret names), by database: the runtime
+   * role's where the database has one, else the owner's.
+   */
   public readonly secretNames: Readonly<Record<string, string>>;
+  /** Owner credentials by database: for migrations, over `directHost`, never through the pooler. */
+  public readonly ownerSecretNames: Readonly<Record<string, string>>;
+  /** The primary's `-rw` Service (migrations connect here directly). */
+  public readonly directHost: string;
+  /** Jobs granting each runtime role its privileges (as the owner), by database. */
+  public readonly grantsJobs: Readonly<Record<string, k8s.batch.v1.Job>>;
   /** CA of the cluster's server certificates (CloudNativePG-generated), for `sslmode=verify-full`. */
   public readonly caSecretName: string;
   /** Where backups go: `s3://bucket/prefix/cluster`. */
@@ -149,12 +160,32 @@ export class PostgresCluster extends pulumi.ComponentResource {
           apply(t.database, {
             apiVersion: "postgresql.cnpg.io/v1",
             kind: "Database",
-            metadata: { name: `${a.clusterName}-${d.name.replace(/_/g, "-")}`, namespace: ns, labels },
+            metadata: {
+              name: `${a.clusterName}-${d.name.replace(/_/g, "-")}`,
+              namespace: ns,
+              labels,
+              // Applied = the database exists with its owner (CloudNativePG v1.30.0 DatabaseStatus.applied): the grants wait for it.
+              annotations: { "pulumi.com/waitFor": "jsonpath={.status.applied}=true", "pulumi.com/timeoutSeconds": "900" },
+            },
             spec: databaseSpec(a, d),
           }),
           crOpts([this.cluster]),
         ),
     );
+
+    const grantsJobs: Record<string, k8s.batch.v1.Job> = {};
+    for (const d of splitDatabases(a)) {
+      const i = a.databases.indexOf(d);
+      grantsJobs[d.name] = new k8s.batch.v1.Job(
+        `${name}-grants-${d.name.replace(/_/g, "-")}`,
+        apply(t.grantsJob, {
+          metadata: { name: grantsJobName(a, d), namespace: ns, labels: { ...labels, "app.kubernetes.io/component": "database-grants" }, annotations: { "pulumi.com/timeoutSeconds": "900" } },
+          spec: grantsJobSpec(a, d, labels),
+        }),
+        { parent: this, dependsOn: childDependsOn(opts?.dependsOn, this.cluster, this.databases[i]!) },
+      );
+    }
+    this.grantsJobs = grantsJobs;
 
     this.pooler = new k8s.apiextensions.CustomResource(
       `${name}-pooler`,
@@ -190,7 +221,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
         apply(t.networkPolicy, { metadata: { name: `${a.baseName}-${role}`, namespace: ns, labels }, spec }),
         { parent: this, dependsOn: childDependsOn(opts?.dependsOn) },
       );
-    this.networkPolicies = [np("instances", instancesPolicy(a)), np("pooler", poolerPolicy(a))];
+    this.networkPolicies = [np("instances", instancesPolicy(a)), np("pooler", poolerPolicy(a)), ...(splitDatabases(a).length > 0 ? [np("grants", grantsPolicy(a))] : [])];
 
     const monOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: childDependsOn(opts?.dependsOn, ...(args.monitoringCrdsReady ?? [])) };
     // Through the labelled factories: a monitor without the selector label can't be built.
@@ -216,7 +247,9 @@ export class PostgresCluster extends pulumi.ComponentResource {
     this.serverName = a.layout.serverName;
     this.host = `${a.pooler.name}.${ns}.svc.cluster.local`;
     this.poolerPodLabels = poolerSelector(a.pooler.name);
-    this.secretNames = Object.fromEntries(a.databases.map((d) => [d.name, d.passwordSecret]));
+    this.secretNames = Object.fromEntries(a.databases.map((d) => [d.name, d.runtime?.passwordSecret ?? d.passwordSecret]));
+    this.ownerSecretNames = Object.fromEntries(a.databases.map((d) => [d.name, d.passwordSecret]));
+    this.directHost = `${rwServiceName(a.clusterName)}.${ns}.svc.cluster.local`;
     this.caSecretName = `${a.clusterName}-ca`;
     this.destinationPath = a.layout.destinationPath;
     this.registerOutputs({
@@ -225,6 +258,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
       host: this.host,
       port: this.port,
       secretNames: this.secretNames,
+      ownerSecretNames: this.ownerSecretNames,
+      directHost: this.directHost,
       destinationPath: this.destinationPath,
       bucket: a.layout.bucket,
     });

@@ -84,13 +84,47 @@ describe("render prod", () => {
     }
   });
 
-  it("apps reach the database through the pooler with TLS", () => {
+  it("apps serve as the runtime role through the pooler with TLS; Flyway migrates as the owner straight to the primary", () => {
     const api = objects(run, "Deployment").find((d) => d.metadata.name === "core-api")!;
-    const env = api.spec.template.spec.containers[0].env as { name: string; value?: string }[];
-    expect(env.find((e) => e.name === "SPRING_DATASOURCE_URL")!.value).toBe(
-      "jdbc:postgresql://app-db-pooler-rw.platform-prod.svc.cluster.local:5432/core_api?sslmode=require",
-    );
-    expect(run.outputs.connectionSecrets).toMatchObject({ "core-api-db": "core-api-db", "keycloak-db": "keycloak-db" });
+    const env = api.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: Any }[];
+    const val = (n: string) => env.find((e) => e.name === n)?.value;
+    const ref = (n: string) => env.find((e) => e.name === n)?.valueFrom?.secretKeyRef;
+    expect(val("SPRING_DATASOURCE_URL")).toBe("jdbc:postgresql://app-db-pooler-rw.platform-prod.svc.cluster.local:5432/core_api?sslmode=require");
+    expect(ref("SPRING_DATASOURCE_USERNAME")).toEqual({ name: "core-api-app", key: "username" });
+    expect(ref("SPRING_DATASOURCE_PASSWORD")).toEqual({ name: "core-api-app", key: "password" });
+    expect(val("SPRING_FLYWAY_URL")).toBe("jdbc:postgresql://app-db-rw.platform-prod.svc.cluster.local:5432/core_api?sslmode=require");
+    expect(ref("SPRING_FLYWAY_USER")).toEqual({ name: "core-api-migrate", key: "username" });
+    expect(ref("SPRING_FLYWAY_PASSWORD")).toEqual({ name: "core-api-migrate", key: "password" });
+    expect(run.outputs.connectionSecrets).toMatchObject({ "core-api-app": "core-api-app", "core-api-migrate": "core-api-migrate", "keycloak-db": "keycloak-db" });
+  });
+
+  it("renders both roles of core_api, their Secrets, the pooler refusing the owner, the grants Job and the direct path's NetworkPolicies", () => {
+    const cluster = objects(run, "Cluster")[0]!;
+    const roles = cluster.spec.managed.roles as Any[];
+    expect(roles.map((r) => [r.name, r.passwordSecret.name])).toEqual([
+      ["core_api", "core-api-migrate"],
+      ["core_api_app", "core-api-app"],
+      ["keycloak", "keycloak-db"],
+    ]);
+    expect(roles[1]).toMatchObject({ login: true, bypassrls: false, superuser: false, createdb: false, createrole: false });
+    const secrets = objects(run, "Secret").map((x) => [x.metadata.name, x.type]);
+    expect(secrets).toEqual(expect.arrayContaining([["core-api-migrate", "kubernetes.io/basic-auth"], ["core-api-app", "kubernetes.io/basic-auth"]]));
+    expect(secrets.map(([n]) => n)).not.toContain("core-api-db");
+    const pooler = objects(run, "Pooler")[0]!;
+    expect(pooler.spec.pgbouncer.pg_hba).toEqual(["host all core_api,postgres 0.0.0.0/0 reject", "host all core_api,postgres ::/0 reject"]);
+    const jobs = objects(run, "Job").filter((j) => j.metadata.name.startsWith("app-db-grants-"));
+    expect(jobs).toHaveLength(1);
+    const c = jobs[0]!.spec.template.spec.containers[0];
+    const env = Object.fromEntries((c.env as Any[]).map((e) => [e.name, e.value ?? e.valueFrom.secretKeyRef]));
+    expect(env).toMatchObject({ PGHOST: "app-db-rw.platform-prod.svc", PGDATABASE: "core_api", PGUSER: { name: "core-api-migrate", key: "username" }, PGSSLMODE: "verify-full" });
+    expect(c.command.join(" ")).toContain('ALTER DEFAULT PRIVILEGES FOR ROLE "core_api" IN SCHEMA "public" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "core_api_app";');
+    expect(cluster.spec.enableSuperuserAccess).toBe(false);
+    const pols = Object.fromEntries(objects(run, "NetworkPolicy").map((n) => [n.metadata.name, n.spec]));
+    const direct = (pols["app-db-instances"].ingress as Any[]).find((r) => r.from.some((f: Any) => f.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "core-api"));
+    expect(direct).toBeDefined();
+    expect(direct!.ports).toEqual([{ protocol: "TCP", port: 5432 }]);
+    expect(direct!.from.map((f: Any) => f.podSelector.matchLabels["app.kubernetes.io/name"])).toEqual(["app-db-grants", "core-api"]);
+    expect(pols["app-db-grants"].egress[1]).toMatchObject({ ports: [{ protocol: "TCP", port: 5432 }] });
   });
 
   it("validates against the schemas", async () => {

@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedPostgresClusterArgs } from "./args";
 import { isCnpgOwnedLabel } from "./cnpg-facts";
+import { CNPG_FACTS, poolerHbaRules } from "./tenancy";
 import { memoryParameters } from "./tuning";
 import { BARMAN_PLUGIN } from "./versions";
 
@@ -119,17 +120,7 @@ export function clusterSpec(a: ResolvedPostgresClusterArgs, labels: Record<strin
       // certificate): refuse every connection without TLS, then passwords over TLS.
       pg_hba: ["hostnossl all all all reject", "hostssl all all all scram-sha-256"],
     },
-    managed: {
-      roles: a.databases.map((d) => ({
-        name: d.owner,
-        ensure: "present",
-        login: true,
-        inherit: true,
-        connectionLimit: -1,
-        passwordSecret: { name: d.passwordSecret },
-        comment: `owner of database ${d.name}`,
-      })),
-    },
+    managed: { roles: managedRoles(a) },
     plugins: [{ name: BARMAN_PLUGIN, enabled: true, isWALArchiver: true, parameters: { barmanObjectName: a.objectStoreName, serverName: a.layout.serverName } }],
     bootstrap,
     ...(externalClusters ? { externalClusters } : {}),
@@ -138,6 +129,45 @@ export function clusterSpec(a: ResolvedPostgresClusterArgs, labels: Record<strin
     // every PVC after the inherited ones, so inheriting one would patch the PVCs on every reconcile.
     inheritedMetadata: { labels: inheritableLabels(labels) },
   };
+}
+
+/**
+ * CloudNativePG managed roles: each database's owner, and its runtime role when it has one
+ * (login, NOBYPASSRLS, no CREATEDB/CREATEROLE, owns nothing: the grants Job gives it DML).
+ */
+export function managedRoles(a: Pick<ResolvedPostgresClusterArgs, "databases">): Obj[] {
+  const roles = new Map<string, Obj>();
+  for (const d of a.databases) {
+    if (!roles.has(d.owner)) {
+      roles.set(d.owner, {
+        name: d.owner,
+        ensure: "present",
+        login: true,
+        inherit: true,
+        connectionLimit: -1,
+        passwordSecret: { name: d.passwordSecret },
+        comment: d.runtime ? `owner of database ${d.name}: migrations only, refused by the pooler` : `owner of database ${d.name}`,
+      });
+    }
+    const r = d.runtime;
+    if (r && !roles.has(r.role)) {
+      roles.set(r.role, {
+        name: r.role,
+        ensure: "present",
+        login: true,
+        inherit: false,
+        bypassrls: false,
+        superuser: false,
+        createdb: false,
+        createrole: false,
+        replication: false,
+        connectionLimit: -1,
+        passwordSecret: { name: r.passwordSecret },
+        comment: `runtime role of database ${d.name}: DML only, bound by row-level security`,
+      });
+    }
+  }
+  return [...roles.values()];
 }
 
 /** Pooler (postgresql.cnpg.io/v1) `spec`: PgBouncer in front of the primary, TLS required from clients. */
@@ -154,6 +184,8 @@ export function poolerSpec(a: ResolvedPostgresClusterArgs): Obj {
         max_client_conn: String(p.maxClientConnections),
         client_tls_sslmode: "require",
       },
+      // Owners of split databases (and the superuser) are refused: apps get only the runtime role here.
+      [CNPG_FACTS.poolerHbaField]: poolerHbaRules(a),
     },
     template: {
       metadata: { labels: poolerSelector(p.name) },

@@ -32,6 +32,12 @@ export interface SecretSpec {
   /** The data key the value is stored under (basic-auth secrets use `password`). @default "password" or "key" */
   readonly dataKey?: string;
   readonly spec: PasswordSpec | KeySpec;
+  /**
+   * Names this secret had before: its Pulumi resources keep them as aliases (so a rename
+   * neither regenerates the value nor rotates it), and a `rotation` entry under a former
+   * name still applies.
+   */
+  readonly formerNames?: readonly string[];
 }
 
 /** The symbols allowed in "login" passwords: no quotes, backslashes, `$` or spaces that shells and YAML mangle. */
@@ -39,7 +45,13 @@ export const LOGIN_SYMBOLS = "!#%*+-=?@^_~";
 
 /** The secrets listed in REQUIREMENTS.md. */
 export const PLATFORM_SECRETS: readonly SecretSpec[] = [
-  { name: "core-api-db", description: "PostgreSQL owner of the core-api database", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "core_api" } },
+  {
+    name: "core-api-migrate",
+    description: "PostgreSQL owner of the core-api database: Flyway migrations only, directly to the primary",
+    spec: { kind: "password", length: 32, alphabet: "url-safe", username: "core_api" },
+    formerNames: ["core-api-db"],
+  },
+  { name: "core-api-app", description: "PostgreSQL runtime role of core-api (through the pooler, bound by row-level security)", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "core_api_app" } },
   { name: "keycloak-db", description: "PostgreSQL owner of the keycloak database", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "keycloak" } },
   { name: "keycloak-admin", description: "Keycloak bootstrap admin", spec: { kind: "password", length: 24, alphabet: "login", username: "admin" } },
   { name: "keycloak-client-core-api", description: "Keycloak OIDC client secret of core-api", dataKey: "client-secret", spec: { kind: "password", length: 40, alphabet: "url-safe" } },

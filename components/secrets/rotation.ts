@@ -6,7 +6,7 @@
  * So every pod template that reads a generated secret carries a rotation stamp of the
  * secrets it reads, as an annotation: bumping `secrets.rotation.<name>` changes the
  * stamp of exactly the templates that read `<name>`, and their controllers roll them.
- * The stamp holds rotation counters only (`core-api-db=2,jwt-signing-key=0`), never a value.
+ * The stamp holds rotation counters only (`core-api-migrate=2,jwt-signing-key=0`), never a value.
  *
  * For a component of your own (Redis, RabbitMQ, Keycloak, ...):
  *

@@ -11,9 +11,10 @@ describe("GeneratedSecrets", () => {
     await settle();
     const names = rec.kind("Secret").map((r) => (r.inputs.metadata as { name: string }).name).sort();
     expect(names).toEqual(
-      ["core-api-db", "data-encryption-key", "grafana-admin", "jwt-signing-key", "keycloak-admin", "keycloak-client-core-api", "keycloak-client-web", "keycloak-db", "nextauth", "rabbitmq", "redis", "redis-admin", "redis-elasticache-auth"].sort(),
+      ["core-api-app", "core-api-migrate", "data-encryption-key", "grafana-admin", "jwt-signing-key", "keycloak-admin", "keycloak-client-core-api", "keycloak-client-web", "keycloak-db", "nextauth", "rabbitmq", "redis", "redis-admin", "redis-elasticache-auth"].sort(),
     );
-    expect(g.get("core-api-db").username).toBe("core_api");
+    expect(g.get("core-api-migrate").username).toBe("core_api");
+    expect(g.get("core-api-app").username).toBe("core_api_app");
     expect(() => g.get("nope")).toThrow(/no secret "nope"; known: /);
   });
 
@@ -35,7 +36,7 @@ describe("GeneratedSecrets", () => {
     const g = new GeneratedSecrets("secrets", { namespace: "ns", instance: "test" });
     await settle();
     for (const s of Object.values(g.secrets)) expect(await pulumi.isSecret(s.value)).toBe(true);
-    const db = rec.get("kubernetes:core/v1:Secret", "secrets-core-api-db-secret").inputs;
+    const db = rec.get("kubernetes:core/v1:Secret", "secrets-core-api-migrate-secret").inputs;
     expect(db.type).toBe("kubernetes.io/basic-auth");
   });
 
@@ -51,6 +52,28 @@ describe("GeneratedSecrets", () => {
   it("rejects rotation of an unknown secret and bad specs", () => {
     expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", rotation: { redsi: 1 } })).toThrow(/rotation\.redsi names no generated secret/);
     expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", secrets: [{ name: "a", description: "", spec: { kind: "password", length: 8, alphabet: "url-safe" } }] })).toThrow(/a\.length must be between 16 and 128, got 8/);
-    expect(PLATFORM_SECRETS.length).toBe(13);
+    expect(PLATFORM_SECRETS.length).toBe(14);
+  });
+
+  it("a renamed secret keeps its resources by alias, and a rotation under its former name still applies", async () => {
+    const rec = mockRuntime();
+    const aliases: Record<string, unknown[]> = {};
+    // Transformations see every child's options (aliases included), which the mocks don't record.
+    const parent = new pulumi.ComponentResource("test:index:Parent", "p", {}, {
+      transformations: [
+        (a) => {
+          aliases[a.name] = [...((a.opts.aliases as unknown[] | undefined) ?? [])];
+          return undefined;
+        },
+      ],
+    });
+    new GeneratedSecrets("secrets", { namespace: "ns", instance: "test", rotation: { "core-api-db": 2 } }, { parent });
+    await settle();
+    expect(aliases["secrets-core-api-migrate"]).toEqual([{ name: "secrets-core-api-db" }]);
+    expect(aliases["secrets-core-api-migrate-secret"]).toEqual([{ name: "secrets-core-api-db-secret" }]);
+    expect(aliases["secrets-core-api-app"]).toEqual([]);
+    const keepers = rec.get("random:index/randomPassword:RandomPassword", "secrets-core-api-migrate").inputs.keepers;
+    expect(keepers).toEqual({ rotation: "2" });
+    expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", rotation: { "core-api-db": 1, "core-api-migrate": 2 } })).toThrow(/rotation\.core-api-db .*former name of core-api-migrate/);
   });
 });

@@ -18,7 +18,7 @@ export interface GeneratedSecretsArgs {
    * `rotation` (rotation.ts) roll. Caution: consumers that read the old value keep
    * it until they restart, and services that check it (a database role) switch at once.
    * @default {}
-   * @example { "core-api-db": 2 }
+   * @example { "core-api-migrate": 2 }
    */
   readonly rotation?: Readonly<Record<string, string | number>>;
   /** What to generate. @default PLATFORM_SECRETS */
@@ -48,8 +48,11 @@ export function validateSecretsArgs(args: GeneratedSecretsArgs): readonly Secret
     if (s.spec.kind === "password" && (s.spec.length < 16 || s.spec.length > 128)) invalidArg("GeneratedSecrets", `${s.name}.length`, s.spec.length, "must be between 16 and 128");
     if (s.spec.kind === "key" && (s.spec.bytes < 16 || s.spec.bytes > 512)) invalidArg("GeneratedSecrets", `${s.name}.bytes`, s.spec.bytes, "must be between 16 and 512");
   }
+  const former = new Map(specs.flatMap((s) => (s.formerNames ?? []).map((f) => [f, s.name] as const)));
   for (const k of Object.keys(args.rotation ?? {})) {
-    if (!names.has(k)) invalidArg("GeneratedSecrets", `rotation.${k}`, args.rotation![k], `names no generated secret; known: ${[...names].join(", ")}`);
+    const now = former.get(k);
+    if (now !== undefined && args.rotation![now] !== undefined) invalidArg("GeneratedSecrets", `rotation.${k}`, args.rotation![k], `is the former name of ${now}, which has its own rotation entry: keep one`);
+    if (!names.has(k) && now === undefined) invalidArg("GeneratedSecrets", `rotation.${k}`, args.rotation![k], `names no generated secret; known: ${[...names].join(", ")}`);
   }
   return specs;
 }
@@ -71,7 +74,10 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
     const specs = validateSecretsArgs(args);
     const out: Record<string, GeneratedSecret> = {};
     for (const s of specs) {
-      const keepers = { rotation: String(args.rotation?.[s.name] ?? 0) };
+      const formerRotation = (s.formerNames ?? []).map((f) => args.rotation?.[f]).find((v) => v !== undefined);
+      const keepers = { rotation: String(args.rotation?.[s.name] ?? formerRotation ?? 0) };
+      // A renamed secret keeps its resources (and so its value): no replacement, no rotation.
+      const aliases = (suffix: string) => (s.formerNames ?? []).map((f) => ({ name: `${name}-${f}${suffix}` }));
       let value: pulumi.Output<string>;
       if (s.spec.kind === "password") {
         const pw = new random.RandomPassword(
@@ -89,11 +95,11 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
             minSpecial: s.spec.alphabet === "login" ? 2 : 0,
             keepers,
           },
-          { parent: this },
+          { parent: this, aliases: aliases("") },
         );
         value = pulumi.secret(pw.result);
       } else {
-        const key = new random.RandomBytes(`${name}-${s.name}`, { length: s.spec.bytes, keepers }, { parent: this });
+        const key = new random.RandomBytes(`${name}-${s.name}`, { length: s.spec.bytes, keepers }, { parent: this, aliases: aliases("") });
         value = pulumi.secret(key.base64);
       }
       const dataKey = dataKeyOf(s);
@@ -112,12 +118,12 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
           type: username ? "kubernetes.io/basic-auth" : "Opaque",
           stringData,
         },
-        { parent: this, dependsOn: childDependsOn(opts?.dependsOn) },
+        { parent: this, dependsOn: childDependsOn(opts?.dependsOn), aliases: aliases("-secret") },
       );
       out[s.name] = { spec: s, secretName: s.name, key: dataKey, value, username, secret };
     }
     this.secrets = out;
-    this.rotation = Object.fromEntries(specs.map((s) => [s.name, String(args.rotation?.[s.name] ?? 0)]));
+    this.rotation = Object.fromEntries(specs.map((s) => [s.name, String(args.rotation?.[s.name] ?? (s.formerNames ?? []).map((f) => args.rotation?.[f]).find((v) => v !== undefined) ?? 0)]));
     this.registerOutputs({ names: Object.keys(out) });
   }
 

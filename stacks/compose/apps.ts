@@ -47,7 +47,7 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
   });
   const db = data.coreApiDatabase;
 
-  const apiDeps: Peer[] = db ? [{ podLabels: db.podLabels, ports: [db.port] }] : [];
+  const apiDeps: Peer[] = db ? [{ podLabels: db.podLabels, ports: [db.port] }, ...(db.migration ? [{ podLabels: db.migration.podLabels, ports: [db.migration.port] }] : [])] : [];
   const apiEnv: Record<string, string> = {
     SPRING_PROFILES_ACTIVE: cfg.environment,
     // The heap share of the memory limit comes from `jvm` below (components/workload/jvm.ts).
@@ -71,6 +71,12 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
     apiEnv.SPRING_DATASOURCE_URL = `jdbc:postgresql://${db.host}:${db.port}/${db.database}?sslmode=require`;
     apiSecretEnv.SPRING_DATASOURCE_USERNAME = { secret: db.secretName, key: "username" };
     apiSecretEnv.SPRING_DATASOURCE_PASSWORD = { secret: db.secretName, key: "password" };
+    if (db.migration) {
+      // Flyway as the owner, straight to the primary (PgBouncer's transaction pooling breaks its locks and session state).
+      apiEnv.SPRING_FLYWAY_URL = `jdbc:postgresql://${db.migration.host}:${db.migration.port}/${db.database}?sslmode=require`;
+      apiSecretEnv.SPRING_FLYWAY_USER = { secret: db.migration.secretName, key: "username" };
+      apiSecretEnv.SPRING_FLYWAY_PASSWORD = { secret: db.migration.secretName, key: "password" };
+    }
   }
   // Redis: Spring's spring.data.redis.* (Sentinel nodes in HA), and egress to the Redis (and Sentinel) pods.
   const redisPeers: Peer[] = (data.redis?.peers ?? []).map((p) => ({ podLabels: p.podLabels, ports: p.ports }));
@@ -113,6 +119,7 @@ export function composeApps(ctx: PlatformContext, data: DataParts, monitoring: M
   ctx.topology.nodes.push({ id: "core-api", label: "core-api (Spring Boot)" });
   ctx.topology.edges.push({ from: "core-api", to: "secrets", label: "secretKeyRef" });
   if (db) ctx.topology.edges.push({ from: "core-api", to: db.node, label: `postgres :${db.port}` });
+  if (db?.migration) ctx.topology.edges.push({ from: "core-api", to: "app-db", label: `Flyway as owner :${db.migration.port}` });
 
   const web = new Workload(
     "web",

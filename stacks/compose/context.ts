@@ -41,6 +41,11 @@ export interface DatabaseConnection {
   readonly podLabels: Readonly<Record<string, string>>;
   /** Topology node id of the database. */
   readonly node: string;
+  /**
+   * Where migrations connect: the primary's `-rw` Service as the database owner (never the
+   * pooler, which refuses the owner). Absent when the app's database has no runtime role.
+   */
+  readonly migration?: { readonly host: string; readonly port: number; readonly secretName: string; readonly podLabels: Readonly<Record<string, string>> };
 }
 
 export interface DataParts {

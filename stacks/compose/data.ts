@@ -1,5 +1,6 @@
 import { MONITORING_NAMESPACE, RUNBOOK_BASE_URL } from "../../components/monitoring/args";
-import { PostgresCluster, resolvePostgresClusterArgs, type ObjectStoreArgs, type PostgresClusterArgs } from "../../components/postgres";
+import { selectorLabels } from "../../components/lib/labels";
+import { instanceSelector, PostgresCluster, resolvePostgresClusterArgs, type ObjectStoreArgs, type PostgresClusterArgs } from "../../components/postgres";
 import { PLATFORM_SECRETS } from "../../components/secrets/catalog";
 import type { StackConfig } from "../config";
 import type { ClusterParts, DataParts, MonitoringParts, PlatformContext } from "./context";
@@ -16,10 +17,11 @@ export function postgresClusterArgs(cfg: StackConfig, monitoringNamespace: strin
     cfg.policies.objectStore === "s3" && s.aws
       ? { kind: "s3", region: s.aws.region, oidcProviderArn: s.aws.oidcProviderArn, oidcProviderUrl: s.aws.oidcProviderUrl }
       : { kind: "in-cluster" };
-  const owner = (secretName: string, database: string) => {
+  const userOf = (secretName: string, dflt: string) => {
     const spec = PLATFORM_SECRETS.find((x) => x.name === secretName)!.spec;
-    return { name: database, owner: (spec.kind === "password" ? spec.username : undefined) ?? database, passwordSecret: secretName };
+    return (spec.kind === "password" ? spec.username : undefined) ?? dflt;
   };
+  const owner = (secretName: string, database: string) => ({ name: database, owner: userOf(secretName, database), passwordSecret: secretName });
   return {
     namespace: cfg.namespace,
     instance: cfg.stack,
@@ -31,7 +33,13 @@ export function postgresClusterArgs(cfg: StackConfig, monitoringNamespace: strin
     archiveTimeoutSeconds: pg.archiveTimeoutSeconds,
     superuserAccess: pg.superuserAccess,
     antiAffinity: cfg.environment === "prod" ? "required" : "preferred",
-    databases: [owner("core-api-db", "core_api"), owner("keycloak-db", "keycloak")],
+    databases: [
+      // core-api: Flyway migrates as the owner (directly to the primary), the app serves as the runtime role that RLS binds.
+      { ...owner("core-api-migrate", "core_api"), runtime: { role: userOf("core-api-app", "core_api_app"), passwordSecret: "core-api-app" } },
+      // Keycloak migrates its own schema with Liquibase at every start, with the one login it serves with.
+      owner("keycloak-db", "keycloak"),
+    ],
+    directClients: [selectorLabels({ name: "core-api", instance: cfg.stack })],
     pooler: pg.pooler,
     backup: pg.backup,
     objectStore,
@@ -72,10 +80,23 @@ export function composeData(ctx: PlatformContext, cluster: ClusterParts, monitor
   edges.push({ from: "app-db", to: "secrets", label: "role passwords" });
   if (nodes.some((n) => n.id === "cnpg-operator")) edges.push({ from: "cnpg-operator", to: "app-db", label: "reconciles" });
 
-  const conn = (database: string, secretName: string) => ({ host: db.host, port: db.port, database, secretName, podLabels: db.poolerPodLabels, node: "app-db-pooler" });
+  edges.push({ from: "app-db-pooler", to: "app-db", label: "runtime roles only (owners refused)" });
   return {
-    connectionSecrets: { "core-api-db": db.secretNames.core_api!, "keycloak-db": db.secretNames.keycloak!, "postgres-ca": db.caSecretName },
-    coreApiDatabase: conn("core_api", db.secretNames.core_api!),
+    connectionSecrets: {
+      "core-api-app": db.secretNames.core_api!,
+      "core-api-migrate": db.ownerSecretNames.core_api!,
+      "keycloak-db": db.secretNames.keycloak!,
+      "postgres-ca": db.caSecretName,
+    },
+    coreApiDatabase: {
+      host: db.host,
+      port: db.port,
+      database: "core_api",
+      secretName: db.secretNames.core_api!,
+      podLabels: db.poolerPodLabels,
+      node: "app-db-pooler",
+      migration: { host: db.directHost, port: db.port, secretName: db.ownerSecretNames.core_api!, podLabels: instanceSelector(db.clusterName) },
+    },
     ready: [db],
   };
 }
