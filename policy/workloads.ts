@@ -157,6 +157,7 @@ export const OPERATOR_WORKLOADS: readonly OperatorWorkloadKind[] = [
       containers: [
         {
           name: OPERATOR_FACTS.container,
+          resources: o.spec.resources,
           readinessProbe: "operator",
           ports: Object.values(OPERATOR_FACTS.ports).map((p) => ({ name: p.name, containerPort: p.port })),
         },

@@ -13,6 +13,7 @@
  *   alert group (KPS_FACTS) and dashboard query, mapped to the targets that
  *   produce it (a `job` matcher, or the metric's exporter in alerts/metrics-catalog.ts).
  */
+import { OPERATOR_FACTS } from "../components/rabbitmq/facts";
 import { METRICS } from "../alerts/metrics-catalog";
 import { CHART_SERVICE_PORTS, enabledIn, KPS_FACTS, type ChartRuleGroup, type ControlPlane } from "../components/monitoring/chart-facts";
 import { matchesLabelSelector } from "../components/monitoring/selectors";
@@ -124,6 +125,14 @@ function services(run: RunResult): Service[] {
     ports: Object.fromEntries((s.spec.ports ?? []).filter((p: Obj) => p.name).map((p: Obj) => [p.name, p.targetPort ?? p.port])),
     source: `Service ${s.metadata.namespace}/${s.metadata.name}`,
   }));
+  // Services the RabbitMQ cluster operator creates for each RabbitmqCluster (components/rabbitmq/facts.ts, v2.22.3).
+  for (const c of renderedObjects(run, "RabbitmqCluster")) {
+    const name = c.metadata.name as string;
+    const p = OPERATOR_FACTS.ports;
+    const tls = c.spec.tls !== undefined;
+    const ports = Object.fromEntries((tls ? [p.amqps, p.managementTls, p.prometheusTls] : [p.amqp, p.management, p.prometheus]).map((x) => [x.name, x.port]));
+    out.push({ namespace: c.metadata.namespace, name: OPERATOR_FACTS.clientService(name), labels: OPERATOR_FACTS.serviceLabels(name), selector: OPERATOR_FACTS.podSelector(name), ports, source: `cluster-operator Service ${OPERATOR_FACTS.clientService(name)}` });
+  }
   for (const f of Object.values(CHART_SERVICE_PORTS)) {
     const rel = releases(run).find((r) => r.chart === f.chart);
     if (!rel) continue;
