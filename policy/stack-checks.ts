@@ -7,7 +7,7 @@
 import type { Inventory, Violation } from "./inventory";
 import { coverage } from "./observability";
 import { describe, isEmptySelector, type KubeObject, selects, type StackResource } from "./resources";
-import { hpaFor, minReplicas, selecting } from "./workloads";
+import { hpaFor, minReplicas, operatorServices, selecting } from "./workloads";
 
 function v(policy: string, subject: { id: string; object: KubeObject } | KubeObject, message: string): Violation {
   const id = "id" in subject ? subject.id : describe(subject);
@@ -191,9 +191,10 @@ export function checkBuckets(inv: Inventory): Violation[] {
 export function checkObservability(inv: Inventory): Violation[] {
   const out: Violation[] = [];
   const mon = inv.monitoring;
+  const objects = [...inv.objects, ...operatorServices(inv.objects)];
   for (const w of inv.workloads) {
     if (w.object.annotations["platform.dev/observability"] === "exempt") continue;
-    const c = coverage(w, inv.objects, mon);
+    const c = coverage(w, objects, mon);
     if (c.targets.length === 0) out.push(v("observability-per-workload", w, "is not scraped: no ServiceMonitor or PodMonitor (loaded by Prometheus) selects its pods on a port they expose"));
     if (!mon.installed) continue;
     if (c.targets.length > 0 && c.alerts.length === 0) out.push(v("observability-per-workload", w, "no alert rule selects its series (not even its scrape target's up)"));

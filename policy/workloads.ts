@@ -68,6 +68,19 @@ interface OperatorWorkloadKind {
   readonly pod: (o: KubeObject) => PodShape;
   readonly facts: OperatorFacts;
   readonly samplePod: (o: KubeObject) => string;
+  /** Services the operator creates for the object (what a ServiceMonitor of the stack selects). */
+  readonly services?: (o: KubeObject) => KubeObject[];
+}
+
+/** The Services operators create for the stack's custom resources (OperatorWorkloadKind.services). */
+export function operatorServices(objects: readonly KubeObject[]): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const o of objects) {
+    const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0]! : "";
+    const op = OPERATOR_WORKLOADS.find((k) => k.group === group && k.kind === o.kind);
+    if (op?.services) out.push(...op.services(o));
+  }
+  return out;
 }
 
 const CNPG = "CloudNativePG v1.30.0";
@@ -167,6 +180,15 @@ export const OPERATOR_WORKLOADS: readonly OperatorWorkloadKind[] = [
     }),
     facts: { source: "RabbitMQ Cluster Operator v2.22.3 internal/resource/statefulset.go", probes: { readiness: true, liveness: false }, restricted: true, pdb: () => false },
     samplePod: (o) => `${OPERATOR_FACTS.statefulSet(o.name)}-0`,
+    // Service <name> (internal/resource/service.go): the broker's client ports and its Prometheus port.
+    services: (o) => {
+      const p = OPERATOR_FACTS.ports;
+      const ports = (o.spec.tls ? [p.amqps, p.managementTls, p.prometheusTls] : [p.amqp, p.management, p.prometheus]).map((x) => ({ name: x.name, port: x.port, targetPort: x.port }));
+      const name = OPERATOR_FACTS.clientService(o.name);
+      const labels = OPERATOR_FACTS.serviceLabels(o.name);
+      const spec = { selector: OPERATOR_FACTS.podSelector(o.name), ports };
+      return [{ resource: o.resource, apiVersion: "v1", kind: "Service", name, namespace: o.namespace, labels, annotations: {}, spec, obj: { apiVersion: "v1", kind: "Service", metadata: { name, namespace: o.namespace, labels }, spec } }];
+    },
   },
 ];
 

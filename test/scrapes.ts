@@ -104,6 +104,16 @@ function pods(run: RunResult): Pod[] {
       containers: { envoy: { [ENVOY_METRICS_PORT.name]: ENVOY_METRICS_PORT.port } },
     });
   }
+  // The broker pods the RabbitMQ cluster operator v2.22.3 starts for each RabbitmqCluster (components/rabbitmq/facts.ts).
+  for (const c of renderedObjects(run, "RabbitmqCluster")) {
+    const p = OPERATOR_FACTS.ports;
+    out.push({
+      namespace: c.metadata.namespace,
+      name: `${OPERATOR_FACTS.statefulSet(c.metadata.name)}-0`,
+      labels: OPERATOR_FACTS.podLabels(c.metadata.name),
+      containers: { [OPERATOR_FACTS.container]: Object.fromEntries(Object.values(p).map((x) => [x.name, x.port])) },
+    });
+  }
   for (const p of renderedObjects(run, "Pooler")) {
     out.push({
       namespace: p.metadata.namespace,

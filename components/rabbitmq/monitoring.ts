@@ -6,6 +6,7 @@
  * RabbitMQ alert rules of alerts/rabbitmq.ts.
  */
 import { rabbitmqRuleGroups, toRuleFileObject } from "../../alerts";
+import { scrapePresenceGroup, type ExpectedScrape } from "../../alerts/presence";
 import { isAlertRule, type AlertOptions } from "../../alerts/types";
 import type { RabbitMqArgs, ResolvedRabbitMqArgs } from "./args";
 import { OPERATOR_FACTS } from "./facts";
@@ -53,9 +54,15 @@ export function rabbitmqAlertOptions(m: RabbitMqArgs["monitoring"]): AlertOption
   return { runbookBaseUrl: m.runbookBaseUrl, thresholds: only(m.thresholds), durations: only(m.durations) };
 }
 
-export function rabbitmqPrometheusRuleSpec(m: RabbitMqArgs["monitoring"]): Obj {
+/**
+ * PrometheusRule `spec` of the RabbitMQ alerts, plus an absent-target alert for each of `scrapes`
+ * (the broker's job: Service `<name>`, whose ServiceMonitor prometheus-operator names the job by).
+ */
+export function rabbitmqPrometheusRuleSpec(m: RabbitMqArgs["monitoring"], scrapes: readonly ExpectedScrape[] = []): Obj {
   const team = m.team ?? "platform";
-  const groups = rabbitmqRuleGroups(rabbitmqAlertOptions(m)).map((g) => ({
+  const monitoringDurations = Object.fromEntries(Object.entries(m.durations ?? {}).filter(([k]) => k.startsWith("monitoring.")));
+  const presence = scrapes.length > 0 ? [scrapePresenceGroup("rabbitmq.scrapes", scrapes, { runbookBaseUrl: m.runbookBaseUrl, durations: monitoringDurations })] : [];
+  const groups = [...rabbitmqRuleGroups(rabbitmqAlertOptions(m)), ...presence].map((g) => ({
     ...g,
     rules: g.rules.map((r) => (isAlertRule(r) ? { ...r, labels: { ...r.labels, team } } : r)),
   }));

@@ -146,7 +146,7 @@ export class RabbitMq extends pulumi.ComponentResource {
     if (args.monitoring.rules ?? true) {
       let spec: Record<string, unknown>;
       try {
-        spec = rabbitmqPrometheusRuleSpec(args.monitoring);
+        spec = rabbitmqPrometheusRuleSpec(args.monitoring, [{ job: OPERATOR_FACTS.clientService(a.name), namespace: ns, reads: "the RabbitMQ alerts and dashboard" }]);
       } catch (e) {
         throw invalidArg("RabbitMq", "monitoring", "alert options", `are invalid: ${(e as Error).message}`);
       }
