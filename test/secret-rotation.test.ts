@@ -56,7 +56,7 @@ function secretNames(spec: unknown): string[] {
   return [...found].sort();
 }
 
-const ROTATED = ["core-api-db", "nextauth", "grafana-admin", "redis", "redis-admin", "keycloak-admin"] as const;
+const ROTATED = ["core-api-migrate", "core-api-app", "nextauth", "grafana-admin", "redis", "redis-admin", "keycloak-admin"] as const;
 
 describe("rotating one generated secret", () => {
   let base: Map<string, { template: unknown; reads: string[] }>;
@@ -73,7 +73,8 @@ describe("rotating one generated secret", () => {
 
   it("reads the secrets the apps and Grafana consume", () => {
     const readers = (s: string) => [...base].filter(([, t]) => t.reads.includes(s)).map(([k]) => k).sort();
-    expect(readers("core-api-db")).toEqual(["Deployment platform-prod/core-api"]);
+    expect(readers("core-api-migrate")).toEqual(["Deployment platform-prod/core-api"]);
+    expect(readers("core-api-app")).toEqual(["Deployment platform-prod/core-api"]);
     expect(readers("nextauth")).toEqual(["Deployment platform-prod/web"]);
     expect(readers("grafana-admin")).toEqual(["chart kube-prometheus-stack grafana"]);
     // The Redis pods read the ACL file built from both passwords; the apps connect as the app user.
@@ -90,10 +91,10 @@ describe("rotating one generated secret", () => {
   });
 
   it("stamps rotation counters, never a secret value", () => {
-    const { run } = rotated.get("core-api-db")!;
+    const { run } = rotated.get("core-api-migrate")!;
     const api = run.recorder.kind("Deployment").find((r) => (r.inputs.metadata as Obj).name === "core-api")!;
     const annotations = (api.inputs.spec as Obj).template.metadata.annotations as Record<string, string>;
-    expect(annotations["platform.dev/secret-rotation"]).toBe("core-api-db=2,data-encryption-key=0,jwt-signing-key=0,rabbitmq=0,redis=0");
+    expect(annotations["platform.dev/secret-rotation"]).toBe("core-api-app=0,core-api-migrate=2,data-encryption-key=0,jwt-signing-key=0,rabbitmq=0,redis=0");
     for (const v of run.recorder.generatedSecrets) expect(JSON.stringify(annotations).includes(v)).toBe(false);
     expect(PLATFORM_SECRETS.map((s) => s.name)).toEqual(expect.arrayContaining([...ROTATED]));
   });

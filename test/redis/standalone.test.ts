@@ -225,6 +225,9 @@ describe("eviction at maxmemory (64Mi limit: maxmemory = 70% = 44.8 MiB)", () =>
     expect(info(b, "evicted_keys")).toBeGreaterThan(300);
     expect(info(b, "used_memory")).toBeLessThanOrEqual(b.r.resolved.maxmemoryBytes * 1.02);
     expect(as(b, "app", "EXISTS", "fill:1199")).toBe("1");
-    expect(as(b, "app", "EXISTS", "fill:0")).toBe("0");
+    // Redis's LRU is approximated by sampling (maxmemory-samples 5), so a single old key may survive:
+    // of the 100 oldest keys, nearly all are gone.
+    const oldest = Array.from({ length: 100 }, (_, i) => `fill:${i}`);
+    expect(Number(as(b, "app", "EXISTS", ...oldest))).toBeLessThan(20);
   }, 60_000);
 });
