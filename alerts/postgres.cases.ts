@@ -144,8 +144,32 @@ export const postgresCases: DomainCases = {
       labels: { namespace: NS, pod: "pg-main-2", severity: "critical" },
       resolvedAt: 11,
     },
+    {
+      alert: "PostgresAppConnectedAsOwner",
+      name: "an app's pool holds 4 sessions as the migration-only owner from minute 10 to 55",
+      step: 5,
+      series: [
+        series("cnpg_backends_total", { ...P1, datname: "shop", usename: "shop_migrate", application_name: "PostgreSQL JDBC Driver", state: "idle" }, gauge([2, 0], [10, 3], [3, 0])),
+        series("cnpg_backends_total", { ...P1, datname: "shop", usename: "shop_migrate", application_name: "PostgreSQL JDBC Driver", state: "active" }, gauge([2, 0], [10, 1], [3, 0])),
+        series("cnpg_backends_total", { ...P1, datname: "shop", usename: "shop_app", application_name: "PostgreSQL JDBC Driver", state: "idle" }, gauge([15, 8])),
+      ],
+      onset: 10,
+      value: 4,
+      labels: { namespace: NS, pod: "pg-main-1", datname: "shop", usename: "shop_migrate", application_name: "PostgreSQL JDBC Driver", severity: "warning" },
+      resolvedAt: 65,
+    },
   ],
   silent: [
+    {
+      alert: "PostgresAppConnectedAsOwner",
+      name: "Flyway as the owner for 25 minutes, then gone; the runtime role connected all along",
+      step: 5,
+      series: [
+        series("cnpg_backends_total", { ...P1, datname: "shop", usename: "shop_migrate", application_name: "Flyway", state: "active" }, gauge([5, 1], [10, 0])),
+        series("cnpg_backends_total", { ...P1, datname: "shop", usename: "shop_app", application_name: "core-api", state: "idle" }, gauge([15, 20])),
+      ],
+      at: [25, 30, 45, 70],
+    },
     {
       alert: "PostgresNoRecentBackup",
       name: "backup exactly 26 h old",

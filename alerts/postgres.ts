@@ -50,9 +50,19 @@ export const POSTGRES_SPEC = {
     "pg.connections.for": { default: "5m", allowZero: true, description: "how long connections must stay near max_connections" },
     "pg.storage.for": { default: "5m", allowZero: true, description: "how long a volume must stay above the threshold" },
     "pg.deadlocks.window": { default: "5m", description: "window in which deadlocks are counted" },
+    "pg.ownerConnected.for": {
+      default: "30m",
+      allowZero: true,
+      description: "how long a migration-only owner role may hold sessions before it looks like an app serving as the owner (migrations end; a connection pool stays)",
+    },
     "pg.instanceDown.for": { default: "2m", allowZero: true, description: "how long an instance must be down before paging" },
   },
   selectors: {
+    "pg.migrationOwners": {
+      default: 'usename=~".+_(owner|migrate)"',
+      description:
+        "the `cnpg_backends_total` series of owner roles that only migrations may use (databases with a runtime role); the PostgresCluster component sets it to its owners",
+    },
     "pg.targets": {
       default: 'container="postgres"',
       description: "the `up` series of the CloudNativePG instance pods' metrics endpoints",
@@ -178,6 +188,18 @@ and on (namespace, pod)
           summary: "Deadlocks in database {{ $labels.datname }} on {{ $labels.namespace }}/{{ $labels.pod }}",
           description: `PostgreSQL resolved {{ $value | printf "%.0f" }} deadlocks in {{ $labels.datname }} on {{ $labels.pod }} during the last ${d["pg.deadlocks.window"]}: transactions were aborted.`,
           runbookUrl: r.runbookUrl("PostgresDeadlocks"),
+        }),
+        alertRule({
+          alert: "PostgresAppConnectedAsOwner",
+          // Row-level security does not bind a table's owner: an app serving requests as the
+          // owner silently sees every tenant. Migrations connect as the owner and leave; a
+          // connection pool stays, so sessions that last pg.ownerConnected.for are an app.
+          expr: `sum by (namespace, pod, datname, usename, application_name) (cnpg_backends_total${sel(r.selectors["pg.migrationOwners"])}) > 0`,
+          for: d["pg.ownerConnected.for"],
+          severity: "warning",
+          summary: "{{ $labels.application_name }} is connected to {{ $labels.datname }} as its owner {{ $labels.usename }}",
+          description: `{{ $value }} session(s) of {{ $labels.usename }}, the owner of {{ $labels.datname }} that only migrations may use, on {{ $labels.namespace }}/{{ $labels.pod }} (application_name "{{ $labels.application_name }}") for more than ${d["pg.ownerConnected.for"]}: row-level security does not bind the owner, so tenant isolation does nothing for that app. Point it at its runtime role's Secret.`,
+          runbookUrl: r.runbookUrl("PostgresAppConnectedAsOwner"),
         }),
         alertRule({
           alert: "PostgresInstanceDown",

@@ -32,9 +32,11 @@ function monitoringDurations(m: PostgresClusterArgs["monitoring"]): Record<strin
 }
 
 /** Alert options for the PostgreSQL rules: only the `pg.*` overrides are passed on. */
-export function postgresAlertOptions(m: PostgresClusterArgs["monitoring"]): AlertOptions {
+export function postgresAlertOptions(m: PostgresClusterArgs["monitoring"], migrationOwners: readonly string[] = []): AlertOptions {
   const only = <T>(r: Readonly<Record<string, T>> | undefined) => Object.fromEntries(Object.entries(r ?? {}).filter(([k]) => k.startsWith("pg.")));
-  return { runbookBaseUrl: m.runbookBaseUrl, thresholds: only(m.thresholds), durations: only(m.durations) };
+  // The owners of this cluster's split databases, exactly (no database has one: a matcher no role name can satisfy).
+  const owners = migrationOwners.length > 0 ? `usename=~"${[...new Set(migrationOwners)].sort().join("|")}"` : 'usename=""';
+  return { runbookBaseUrl: m.runbookBaseUrl, thresholds: only(m.thresholds), durations: only(m.durations), selectors: { "pg.migrationOwners": owners } };
 }
 
 /**
@@ -53,9 +55,9 @@ export function postgresScrapes(a: ResolvedPostgresClusterArgs): ExpectedScrape[
  * PrometheusRule `spec` ({ groups }) of the PostgreSQL alerts and the presence alerts
  * of `scrapes`, each alert labelled with the owning team.
  */
-export function prometheusRuleSpec(m: PostgresClusterArgs["monitoring"], scrapes: readonly ExpectedScrape[] = []): Obj {
+export function prometheusRuleSpec(m: PostgresClusterArgs["monitoring"], scrapes: readonly ExpectedScrape[] = [], migrationOwners: readonly string[] = []): Obj {
   const team = m.team ?? "database";
-  const opts = postgresAlertOptions(m);
+  const opts = postgresAlertOptions(m, migrationOwners);
   const presence = scrapes.length > 0 ? [scrapePresenceGroup("postgres.scrapes", scrapes, { runbookBaseUrl: opts.runbookBaseUrl, durations: monitoringDurations(m) })] : [];
   const groups = [...postgresRuleGroups(opts), ...presence].map((g) => ({
     ...g,

@@ -232,7 +232,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
     if (args.monitoring.rules ?? true) {
       let spec: Record<string, unknown>;
       try {
-        spec = prometheusRuleSpec(args.monitoring, postgresScrapes(a));
+        spec = prometheusRuleSpec(args.monitoring, postgresScrapes(a), splitDatabases(a).map((d) => d.owner));
       } catch (e) {
         throw invalidArg("PostgresCluster", "monitoring", "alert options", `are invalid: ${(e as Error).message}`);
       }
