@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { chownTree, exec, execOk, postgresIds, type Ids } from "../test/pitr/exec";
 import { runPitrDrill } from "../test/pitr/drill";
 import { PgServer, pgBin } from "../test/pitr/pg";
-import { S3_CREDENTIALS, startS3, type S3Server } from "../test/pitr/s3";
+import { barmanEnv, startS3, type S3Server } from "../test/pitr/s3";
 import { freePort, makeTempDir, removeDir } from "../test/procs";
 
 const MB = 1024 * 1024;
@@ -74,20 +74,7 @@ async function main(): Promise<void> {
   try {
     const bucket = "platform-pitr-bench";
     s3 = await startS3(work, bucket);
-    const home = join(work, "home");
-    mkdirSync(home);
-    chownTree(home, ids);
-    const env: NodeJS.ProcessEnv = {
-      PATH: "/usr/bin:/bin:/usr/sbin:/sbin",
-      HOME: home,
-      LANG: "C.UTF-8",
-      TZ: "UTC",
-      AWS_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
-      AWS_DEFAULT_REGION: S3_CREDENTIALS.region,
-      AWS_CONFIG_FILE: join(home, "aws-config-absent"),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, "aws-credentials-absent"),
-    };
+    const env = barmanEnv(work, ids);
     const cloud = ["--cloud-provider", "aws-s3", "--endpoint-url", s3.endpointURL];
     const dest = `s3://${bucket}/bench`;
     pg = new PgServer(join(work, "data"), join(work, "sock"), await freePort(), join(work, "postgres.log"), ids, env);

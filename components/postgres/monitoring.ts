@@ -3,8 +3,9 @@
  * (CloudNativePG exporter and Barman Cloud plugin metrics, port `metrics`) and the
  * PgBouncer pods, and the PostgreSQL alert rules of alerts/postgres.ts.
  */
-import { postgresRuleGroups, scrapePresenceGroup, toRuleFileObject, type ExpectedScrape } from "../../alerts";
-import { isAlertRule, type AlertOptions } from "../../alerts/types";
+import { postgresRuleGroups, type ExpectedScrape } from "../../alerts";
+import type { AlertOptions } from "../../alerts/types";
+import { componentAlertOptions, componentRuleSpec } from "../lib/component-rules";
 import type { PostgresClusterArgs, ResolvedPostgresClusterArgs } from "./args";
 import { instanceSelector, poolerSelector } from "./spec";
 
@@ -26,17 +27,11 @@ export function poolerPodMonitorSpec(a: ResolvedPostgresClusterArgs): Obj {
   };
 }
 
-/** The `monitoring.*` duration overrides (the presence alerts' `for:`). */
-function monitoringDurations(m: PostgresClusterArgs["monitoring"]): Record<string, string> {
-  return Object.fromEntries(Object.entries(m.durations ?? {}).filter(([k]) => k.startsWith("monitoring.")));
-}
-
 /** Alert options for the PostgreSQL rules: only the `pg.*` overrides are passed on. */
 export function postgresAlertOptions(m: PostgresClusterArgs["monitoring"], migrationOwners: readonly string[] = []): AlertOptions {
-  const only = <T>(r: Readonly<Record<string, T>> | undefined) => Object.fromEntries(Object.entries(r ?? {}).filter(([k]) => k.startsWith("pg.")));
   // The owners of this cluster's split databases, exactly (no database has one: a matcher no role name can satisfy).
   const owners = migrationOwners.length > 0 ? `usename=~"${[...new Set(migrationOwners)].sort().join("|")}"` : 'usename=""';
-  return { runbookBaseUrl: m.runbookBaseUrl, thresholds: only(m.thresholds), durations: only(m.durations), selectors: { "pg.migrationOwners": owners } };
+  return { ...componentAlertOptions(m, "pg"), selectors: { "pg.migrationOwners": owners } };
 }
 
 /**
@@ -56,12 +51,5 @@ export function postgresScrapes(a: ResolvedPostgresClusterArgs): ExpectedScrape[
  * of `scrapes`, each alert labelled with the owning team.
  */
 export function prometheusRuleSpec(m: PostgresClusterArgs["monitoring"], scrapes: readonly ExpectedScrape[] = [], migrationOwners: readonly string[] = []): Obj {
-  const team = m.team ?? "database";
-  const opts = postgresAlertOptions(m, migrationOwners);
-  const presence = scrapes.length > 0 ? [scrapePresenceGroup("postgres.scrapes", scrapes, { runbookBaseUrl: opts.runbookBaseUrl, durations: monitoringDurations(m) })] : [];
-  const groups = [...postgresRuleGroups(opts), ...presence].map((g) => ({
-    ...g,
-    rules: g.rules.map((r) => (isAlertRule(r) ? { ...r, labels: { ...r.labels, team } } : r)),
-  }));
-  return toRuleFileObject(groups);
+  return componentRuleSpec(postgresRuleGroups(postgresAlertOptions(m, migrationOwners)), { group: "postgres.scrapes", scrapes }, m, m.team ?? "database");
 }

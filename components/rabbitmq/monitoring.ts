@@ -5,9 +5,10 @@
  * (`vhost`, `queue` labels) and `/metrics` for the node-level ones; and the
  * RabbitMQ alert rules of alerts/rabbitmq.ts.
  */
-import { rabbitmqRuleGroups, toRuleFileObject } from "../../alerts";
-import { scrapePresenceGroup, type ExpectedScrape } from "../../alerts/presence";
-import { isAlertRule, type AlertOptions } from "../../alerts/types";
+import { rabbitmqRuleGroups } from "../../alerts";
+import type { ExpectedScrape } from "../../alerts/presence";
+import type { AlertOptions } from "../../alerts/types";
+import { componentAlertOptions, componentRuleSpec } from "../lib/component-rules";
 import type { RabbitMqArgs, ResolvedRabbitMqArgs } from "./args";
 import { OPERATOR_FACTS } from "./facts";
 
@@ -50,8 +51,7 @@ export function brokerServiceMonitorSpec(a: ResolvedRabbitMqArgs): Obj {
 }
 
 export function rabbitmqAlertOptions(m: RabbitMqArgs["monitoring"]): AlertOptions {
-  const only = <T>(r: Readonly<Record<string, T>> | undefined) => Object.fromEntries(Object.entries(r ?? {}).filter(([k]) => k.startsWith("rabbitmq.")));
-  return { runbookBaseUrl: m.runbookBaseUrl, thresholds: only(m.thresholds), durations: only(m.durations) };
+  return componentAlertOptions(m, "rabbitmq");
 }
 
 /**
@@ -59,12 +59,5 @@ export function rabbitmqAlertOptions(m: RabbitMqArgs["monitoring"]): AlertOption
  * (the broker's job: Service `<name>`, whose ServiceMonitor prometheus-operator names the job by).
  */
 export function rabbitmqPrometheusRuleSpec(m: RabbitMqArgs["monitoring"], scrapes: readonly ExpectedScrape[] = []): Obj {
-  const team = m.team ?? "platform";
-  const monitoringDurations = Object.fromEntries(Object.entries(m.durations ?? {}).filter(([k]) => k.startsWith("monitoring.")));
-  const presence = scrapes.length > 0 ? [scrapePresenceGroup("rabbitmq.scrapes", scrapes, { runbookBaseUrl: m.runbookBaseUrl, durations: monitoringDurations })] : [];
-  const groups = [...rabbitmqRuleGroups(rabbitmqAlertOptions(m)), ...presence].map((g) => ({
-    ...g,
-    rules: g.rules.map((r) => (isAlertRule(r) ? { ...r, labels: { ...r.labels, team } } : r)),
-  }));
-  return toRuleFileObject(groups);
+  return componentRuleSpec(rabbitmqRuleGroups(rabbitmqAlertOptions(m)), { group: "rabbitmq.scrapes", scrapes }, m, m.team ?? "platform");
 }

@@ -3,8 +3,9 @@
  * Services (the redis_exporter sidecars, port `metrics`) and the Redis alert
  * rules of alerts/redis.ts.
  */
-import { redisRuleGroups, scrapePresenceGroup, toRuleFileObject, type ExpectedScrape } from "../../alerts";
+import { redisRuleGroups, type ExpectedScrape } from "../../alerts";
 import { isAlertRule, type AlertOptions } from "../../alerts/types";
+import { componentAlertOptions, componentRuleSpec } from "../lib/component-rules";
 import type { RedisArgs, ResolvedRedisArgs } from "./args";
 import { dataSelector, sentinelSelector } from "./spec";
 
@@ -22,8 +23,7 @@ export function sentinelServiceMonitorSpec(a: ResolvedRedisArgs): Obj {
 
 /** Alert options for the Redis rules: only the `redis.*` overrides are passed on. */
 export function redisAlertOptions(m: RedisArgs["monitoring"]): AlertOptions {
-  const only = <T>(r: Readonly<Record<string, T>> | undefined) => Object.fromEntries(Object.entries(r ?? {}).filter(([k]) => k.startsWith("redis.")));
-  return { runbookBaseUrl: m.runbookBaseUrl, thresholds: only(m.thresholds), durations: only(m.durations) };
+  return componentAlertOptions(m, "redis");
 }
 
 /**
@@ -46,12 +46,6 @@ export const SENTINEL_ALERTS: readonly string[] = ["RedisSentinelPrimaryDown", "
  * with the owning team; `sentinel: false` leaves out the alerts that read only Sentinel metrics.
  */
 export function redisPrometheusRuleSpec(m: RedisArgs["monitoring"], scrapes: readonly ExpectedScrape[] = [], sentinel = true): Obj {
-  const team = m.team ?? "platform";
-  const monitoringDurations = Object.fromEntries(Object.entries(m.durations ?? {}).filter(([k]) => k.startsWith("monitoring.")));
-  const presence = scrapes.length > 0 ? [scrapePresenceGroup("redis.scrapes", scrapes, { runbookBaseUrl: m.runbookBaseUrl, durations: monitoringDurations })] : [];
-  const groups = [...redisRuleGroups(redisAlertOptions(m)), ...presence].map((g) => ({
-    ...g,
-    rules: g.rules.filter((r) => sentinel || !isAlertRule(r) || !SENTINEL_ALERTS.includes(r.alert)).map((r) => (isAlertRule(r) ? { ...r, labels: { ...r.labels, team } } : r)),
-  }));
-  return toRuleFileObject(groups);
+  const groups = redisRuleGroups(redisAlertOptions(m)).map((g) => ({ ...g, rules: g.rules.filter((r) => sentinel || !isAlertRule(r) || !SENTINEL_ALERTS.includes(r.alert)) }));
+  return componentRuleSpec(groups, { group: "redis.scrapes", scrapes }, m, m.team ?? "platform");
 }

@@ -32,7 +32,7 @@ import {
 } from "./barman";
 import { chownTree, execOk, Fatal, poll, postgresIds, type ExecResult } from "./exec";
 import { PgServer, pgBin } from "./pg";
-import { S3_CREDENTIALS, startS3, type S3Object, type S3Server } from "./s3";
+import { barmanEnv, startS3, type S3Object, type S3Server } from "./s3";
 import { expiredByLifecycle, type LifecycleRule } from "./lifecycle";
 
 export interface DrillOptions {
@@ -156,20 +156,7 @@ export async function runPitrDrill(opts: DrillOptions = {}): Promise<DrillReport
   const servers: PgServer[] = [];
   try {
     s3 = await startS3(work, original.bucket);
-    const home = join(work, "home");
-    mkdirSync(home);
-    chownTree(home, ids);
-    const env: NodeJS.ProcessEnv = {
-      PATH: "/usr/bin:/bin:/usr/sbin:/sbin",
-      HOME: home,
-      LANG: "C.UTF-8",
-      TZ: "UTC",
-      AWS_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
-      AWS_DEFAULT_REGION: S3_CREDENTIALS.region,
-      AWS_CONFIG_FILE: join(home, "aws-config-absent"),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, "aws-credentials-absent"),
-    };
+    const env = barmanEnv(work, ids);
     const t1: BarmanTarget = { layout: original, endpointURL: s3.endpointURL, env, ids };
     const t2: BarmanTarget = { layout: restored, endpointURL: s3.endpointURL, env, ids };
     const port = await freePort();

@@ -3,12 +3,34 @@
  * nothing in the test process can stall it) and an object lister that reads what
  * barman-cloud wrote the way any S3 client would.
  */
-import { existsSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, utimesSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { freePort, startDaemon, waitFor, type Daemon } from "../procs";
+import { chownTree, type Ids } from "./exec";
 
 /** Credentials s3rver accepts (it accepts any); what barman-cloud and the postmaster get as AWS_*. */
 export const S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER", region: "us-east-1" } as const;
+
+/**
+ * The environment barman-cloud runs in against the local store: a home of its own under `work`
+ * (owned by `ids`), the store's credentials, and no AWS config or credentials file of the machine's.
+ */
+export function barmanEnv(work: string, ids: Ids): NodeJS.ProcessEnv {
+  const home = join(work, "home");
+  mkdirSync(home);
+  chownTree(home, ids);
+  return {
+    PATH: "/usr/bin:/bin:/usr/sbin:/sbin",
+    HOME: home,
+    LANG: "C.UTF-8",
+    TZ: "UTC",
+    AWS_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
+    AWS_DEFAULT_REGION: S3_CREDENTIALS.region,
+    AWS_CONFIG_FILE: join(home, "aws-config-absent"),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, "aws-credentials-absent"),
+  };
+}
 
 export interface S3Object {
   readonly key: string;
