@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { RUNBOOK_BASE_URL } from "../../components/monitoring/args";
 import type { PlatformNamespace } from "../../components/namespace";
 import type { GeneratedSecrets } from "../../components/secrets";
 import type { RedisConnection } from "../../components/redis/connection";
@@ -83,4 +84,10 @@ export interface MonitoringParts {
   readonly crdsReady: pulumi.Resource[];
   /** The monitoring stack itself (what a route to Grafana waits for); empty when the stack uses the cluster's. */
   readonly ready?: pulumi.Resource[];
+}
+
+/** The `monitoring` args of a data component (PostgreSQL, Redis, RabbitMQ) from the stack's alert settings. */
+export function componentMonitoring(cfg: StackConfig, namespace: string): { runbookBaseUrl: string; thresholds: Readonly<Record<string, number>>; durations: Readonly<Record<string, string>>; namespace: string } {
+  const a = cfg.settings.monitoring.alerts;
+  return { runbookBaseUrl: a.runbookBaseUrl ?? RUNBOOK_BASE_URL, thresholds: a.thresholds, durations: a.durations, namespace };
 }

@@ -1,9 +1,9 @@
-import { MONITORING_NAMESPACE, RUNBOOK_BASE_URL } from "../../components/monitoring/args";
+import { MONITORING_NAMESPACE } from "../../components/monitoring/args";
 import { selectorLabels } from "../../components/lib/labels";
 import { instanceSelector, PostgresCluster, resolvePostgresClusterArgs, type ObjectStoreArgs, type PostgresClusterArgs } from "../../components/postgres";
 import { PLATFORM_SECRETS } from "../../components/secrets/catalog";
 import type { StackConfig } from "../config";
-import type { ClusterParts, DataParts, MonitoringParts, PlatformContext } from "./context";
+import { componentMonitoring, type ClusterParts, type DataParts, type MonitoringParts, type PlatformContext } from "./context";
 
 /**
  * The PostgresCluster args of a stack: every `postgres.*` setting, from config
@@ -44,12 +44,7 @@ export function postgresClusterArgs(cfg: StackConfig, monitoringNamespace: strin
     backup: pg.backup,
     objectStore,
     restore: pg.restore,
-    monitoring: {
-      runbookBaseUrl: s.monitoring.alerts.runbookBaseUrl ?? RUNBOOK_BASE_URL,
-      thresholds: s.monitoring.alerts.thresholds,
-      durations: s.monitoring.alerts.durations,
-      namespace: monitoringNamespace,
-    },
+    monitoring: componentMonitoring(cfg, monitoringNamespace),
     // Local and preview stacks are disposable: no retained clusters.
     deletionProtection: cfg.environment !== "local" && cfg.environment !== "preview",
   };

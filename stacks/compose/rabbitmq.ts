@@ -1,10 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { selectorLabels } from "../../components/lib/labels";
-import { MONITORING_NAMESPACE, RUNBOOK_BASE_URL } from "../../components/monitoring/args";
+import { MONITORING_NAMESPACE } from "../../components/monitoring/args";
 import { RabbitMq, RabbitMqOperators, resolveRabbitMqArgs, type RabbitMqArgs, type RabbitMqConnection } from "../../components/rabbitmq";
 import { PLATFORM_SECRETS } from "../../components/secrets/catalog";
 import type { StackConfig } from "../config";
-import type { ClusterParts, MonitoringParts, PlatformContext } from "./context";
+import { componentMonitoring, type ClusterParts, type MonitoringParts, type PlatformContext } from "./context";
 
 /** The generated secret of core-api's RabbitMQ user (basic-auth: `username`, `password`). */
 export const RABBITMQ_USER_SECRET = "rabbitmq";
@@ -40,12 +40,7 @@ export function rabbitMqArgs(cfg: StackConfig, monitoringNamespace: string = MON
     // Queues and vhosts (and the messages in them) outlive their CRs where losing them costs.
     deletionPolicy: prodLike ? "retain" : "delete",
     antiAffinity: cfg.environment === "prod" ? "required" : "preferred",
-    monitoring: {
-      runbookBaseUrl: s.monitoring.alerts.runbookBaseUrl ?? RUNBOOK_BASE_URL,
-      thresholds: s.monitoring.alerts.thresholds,
-      durations: s.monitoring.alerts.durations,
-      namespace: monitoringNamespace,
-    },
+    monitoring: componentMonitoring(cfg, monitoringNamespace),
   };
 }
 

@@ -1,11 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { selectorLabels } from "../../components/lib/labels";
-import { MONITORING_NAMESPACE, RUNBOOK_BASE_URL } from "../../components/monitoring/args";
+import { MONITORING_NAMESPACE } from "../../components/monitoring/args";
 import { Redis, resolveRedisArgs, type RedisArgs, type RedisConnection, type RedisUserSecret } from "../../components/redis";
 import { ElastiCacheRedis, resolveElastiCacheArgs, type ElastiCacheArgs } from "../../components/redis/elasticache";
 import { PLATFORM_SECRETS } from "../../components/secrets/catalog";
 import type { StackConfig } from "../config";
-import type { ClusterParts, MonitoringParts, PlatformContext } from "./context";
+import { componentMonitoring, type ClusterParts, type MonitoringParts, type PlatformContext } from "./context";
 
 /** The apps allowed to reach Redis (NetworkPolicy): nothing else in the namespace may. */
 export const REDIS_CLIENT_APPS = ["core-api", "web"] as const;
@@ -46,12 +46,7 @@ export function redisArgs(
     users: { app: user("app"), admin: user("admin") },
     clients: REDIS_CLIENT_APPS.map((app) => ({ podLabels: selectorLabels({ name: app, instance: cfg.stack }) })),
     antiAffinity: cfg.environment === "prod" ? "required" : "preferred",
-    monitoring: {
-      runbookBaseUrl: s.monitoring.alerts.runbookBaseUrl ?? RUNBOOK_BASE_URL,
-      thresholds: s.monitoring.alerts.thresholds,
-      durations: s.monitoring.alerts.durations,
-      namespace: monitoringNamespace,
-    },
+    monitoring: componentMonitoring(cfg, monitoringNamespace),
   };
 }
 
