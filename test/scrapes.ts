@@ -101,7 +101,7 @@ function pods(run: RunResult): Pod[] {
       namespace: ENVOY_GATEWAY_NAMESPACE,
       name: `envoy-${g.metadata.namespace}-${g.metadata.name}`,
       labels: envoyDataPlaneLabels({ name: g.metadata.name, namespace: g.metadata.namespace }),
-      containers: { envoy: { [ENVOY_METRICS_PORT.name]: ENVOY_METRICS_PORT.port } },
+      containers: { [ENVOY_METRICS_PORT.container]: { [ENVOY_METRICS_PORT.name]: ENVOY_METRICS_PORT.port } },
     });
   }
   // The broker pods the RabbitMQ cluster operator v2.22.3 starts for each RabbitmqCluster (components/rabbitmq/facts.ts).

@@ -54,8 +54,11 @@ export function envoyDataPlaneLabels(gateway: { readonly name: string; readonly 
   };
 }
 
-/** The Envoy container's Prometheus port (named `metrics`, 19001, path /stats/prometheus: proxy/resource.go). */
-export const ENVOY_METRICS_PORT = { name: "metrics", port: 19001, path: "/stats/prometheus" } as const;
+/**
+ * The Envoy container's Prometheus port (named `metrics`, 19001 = internal/xds/bootstrap `EnvoyStatsPort`, path /stats/prometheus) in the
+ * container `envoy` (`envoyContainerName`): v1.9.1 internal/infrastructure/kubernetes/proxy/resource.go.
+ */
+export const ENVOY_METRICS_PORT = { name: "metrics", port: 19001, path: "/stats/prometheus", container: "envoy" } as const;
 
 /**
  * cert-manager v1.21.0's HTTP-01 solver pods: label `acme.cert-manager.io/http01-solver: "true"`
