@@ -133,7 +133,9 @@ build_crds() {
     local w="src/$(echo "$m" | tr '/.' '__')"
     wrapper "$w" crds; (
       cd "$w"
+      local approval=""
       for r in $reps; do
+        if [ "${r%%=*}" = approval ]; then approval="${r#*=}"; continue; fi
         if [ "${r#*=}" = empty ]; then
           mkdir -p "empty/${r%%=*}"; echo "module ${r%%=*}" >"empty/${r%%=*}/go.mod"
           go mod edit -replace="${r%%=*}=./empty/${r%%=*}"
@@ -144,6 +146,15 @@ build_crds() {
       mkdir -p "$out/crds/$(echo "$m" | tr '/' '_')"
       # shellcheck disable=SC2086
       "$cg" crd:crdVersions=v1,allowDangerousTypes=true $paths output:crd:artifacts:config="$out/crds/$(echo "$m" | tr '/' '_')"
+      if [ -n "$approval" ]; then
+        # Groups under *.k8s.io need the api-approved.kubernetes.io annotation; the project's own
+        # generator adds it from a constant of the module (e.g. gateway-api pkg/consts.ApprovalLink):
+        # read that constant from the pinned module and add it the same way.
+        mkdir -p approval; printf 'package main\n\nimport (\n\t"fmt"\n\tc "%s"\n)\n\nfunc main() { fmt.Print(c.%s) }\n' "${approval%.*}" "${approval##*.}" >approval/main.go
+        local link; link="$(go run ./approval)"
+        [ -n "$link" ] || { echo "crds: $approval is empty"; return 1; }
+        sed -i "s#^  annotations:\$#  annotations:\n    api-approved.kubernetes.io: $link#" "$out/crds/$(echo "$m" | tr '/' '_')"/*.yaml
+      fi
     ) || { echo "controller-gen failed for $modat ($pkgs)"; return 1; }
   done
   ls "$out"/crds/*/ | grep -c yaml >/dev/null
