@@ -82,7 +82,7 @@ describe.skipIf(missing !== undefined)("the engine tests' control plane", () => 
     expect(dep.status.conditions.find((c: { type: string }) => c.type === "Available").status).toBe("True");
     const pods = (await cp.client.request("GET", `/api/v1/namespaces/${NS}/pods?labelSelector=app%3Dspread`)).body.items as Array<{ spec: { nodeName: string } }>;
     expect(new Set(pods.map((p) => p.spec.nodeName))).toEqual(new Set(Object.keys(DEFAULT_NODES)));
-  });
+  }, 300_000);
 
   it("binds a StatefulSet's PVC to a PersistentVolume made up front", async () => {
     await must({
@@ -113,5 +113,5 @@ describe.skipIf(missing !== undefined)("the engine tests' control plane", () => 
       180_000,
       1000,
     );
-  });
+  }, 400_000);
 });

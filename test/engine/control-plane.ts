@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
-import { freePort, makeTempDir, removeDir, run, startDaemon, waitFor, type Daemon } from "../procs";
+import { StopWaiting, freePort, makeTempDir, removeDir, run, startDaemon, waitFor, type Daemon } from "../procs";
 import { KubeClient, describeFailure, type KubeObject } from "./kube";
 import type { ControlPlanePrograms } from "./toolchain";
 
@@ -143,6 +143,7 @@ export async function startControlPlane(programs: ControlPlanePrograms, opts: Co
       "--service-account-issuer=https://kubernetes.default.svc",
       "--service-cluster-ip-range=10.96.0.0/16",
       "--authorization-mode=Node,RBAC",
+      "--endpoint-reconciler-type=none", // the advertise address is loopback, which Endpoints refuse
       "--allow-privileged=true",
       "--v=1",
     ]);
@@ -158,7 +159,7 @@ export async function startControlPlane(programs: ControlPlanePrograms, opts: Co
     await waitFor(
       "kube-apiserver /readyz",
       async () => {
-        for (const d of daemons) if (d.proc.exitCode !== null) throw new Error(`a control-plane process exited early\n${logs()}`);
+        for (const d of daemons) if (d.proc.exitCode !== null) throw new StopWaiting(`a control-plane process exited early\n${logs()}`);
         const r = await client.request("GET", "/readyz");
         return r.status === 200;
       },
@@ -199,7 +200,8 @@ export async function startControlPlane(programs: ControlPlanePrograms, opts: Co
         `--root-ca-file=${join(dir, "ca.crt")}`,
         "--use-service-account-credentials=false",
         "--leader-elect=false",
-        "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller",
+        // Every default controller: node-lifecycle lifts the not-ready taint once kwok reports Ready.
+        "--controllers=*",
         "--v=1",
       ]);
       start("kube-scheduler", programs.kubeScheduler, [
@@ -214,6 +216,7 @@ export async function startControlPlane(programs: ControlPlanePrograms, opts: Co
       ]);
       start("kwok", programs.kwok, [
         `--kubeconfig=${kubeconfig}`,
+        `--config=${join(__dirname, "kwok-stages.yaml")}`,
         "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
         "--node-ip=127.0.0.1",
         "--node-lease-duration-seconds=40",
@@ -247,6 +250,7 @@ export async function startControlPlane(programs: ControlPlanePrograms, opts: Co
       await waitFor(
         "kwok to mark the nodes Ready",
         async () => {
+          for (const d of daemons) if (d.proc.exitCode !== null) throw new StopWaiting(`a control-plane process exited early\n${logs()}`);
           const r = await client.request("GET", "/api/v1/nodes");
           const items = (r.body?.items ?? []) as Array<{ status?: { conditions?: Array<{ type: string; status: string }> } }>;
           return items.length === Object.keys(nodes).length && items.every((n) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
