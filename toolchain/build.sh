@@ -165,10 +165,11 @@ build_pulumi-resource-kubernetes() {
   # The module replaces its Go SDK (sdk/v4) with ../sdk, not in the zip, and embeds a
   # schema-embed.json generated from schema.json (cmd/pulumi-resource-kubernetes/generate.go),
   # also not in the zip: build a writable copy of the module, with sdk/v4 taken from the proxy
-  # (it serves sdk/v4 v4.22.2 and v4.29.0 around v4.25.0, not v4.25.0 itself: v4.29.0).
+  # (it serves sdk/v4 v4.22.2 and v4.29.0 around v4.25.0, not v4.25.0 itself; v4.29.0 needs a
+  # newer pulumi sdk/v3 than the provider's pkg/v3 v3.215.0 compiles with, so v4.22.2).
   d="$(go mod download -json "${module[pulumi-resource-kubernetes]}@${modver[pulumi-resource-kubernetes]}" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
   cp -r "$d" provider; chmod -R u+w provider; cd provider
-  go mod edit -replace=github.com/pulumi/pulumi-kubernetes/sdk/v4=github.com/pulumi/pulumi-kubernetes/sdk/v4@v4.29.0
+  go mod edit -replace=github.com/pulumi/pulumi-kubernetes/sdk/v4=github.com/pulumi/pulumi-kubernetes/sdk/v4@v4.22.2
   (cd cmd/pulumi-resource-kubernetes && VERSION="${v#v}" go run ./generate.go)
   go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${v#v}" \
     -o "$out/bin/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes
