@@ -18,7 +18,7 @@ import type { GatewayRef } from "./gateway-ref";
 import { certificateSpec, clientTrafficPolicy, edgeRef, envoyProxy, gateway, gatewayClass, httpsRedirect, internalOnly, solverNetworkPolicySpec, TLS_SECRETS } from "./gateway-spec";
 import { ENVOY_METRICS_PORT } from "./versions";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
+import type { CustomResourceArgs as CR } from "../lib/transform";
 
 export interface EdgeGatewayComponentArgs extends EdgeGatewayArgs {
   /** What the gateway's objects wait for: the Envoy Gateway CRDs/controller and cert-manager, when this stack installs them. */

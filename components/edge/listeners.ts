@@ -14,7 +14,7 @@ import { underDomain } from "./args";
 import { gatewayRefFor, type GatewayRef } from "./gateway-ref";
 import { certificateSpec, listenerSet, solverNetworkPolicySpec, TLS_SECRETS } from "./gateway-spec";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
+import type { CustomResourceArgs as CR } from "../lib/transform";
 
 export interface EdgeListenersArgs {
   readonly namespace: string;

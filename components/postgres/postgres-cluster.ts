@@ -14,7 +14,7 @@ import { createS3Backups, type S3Backups, type S3Transforms } from "./s3";
 import { clusterSpec, databaseSpec, objectStoreSpec, poolerSelector, poolerSpec, scheduledBackupSpec } from "./spec";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
+import type { CustomResourceArgs as CR } from "../lib/transform";
 
 export interface PostgresClusterTransforms extends S3Transforms, InClusterStoreTransforms {
   readonly cluster?: Transform<CR>;

@@ -11,7 +11,7 @@ import { brokerServiceMonitorSpec, rabbitmqPrometheusRuleSpec } from "./monitori
 import { brokerPolicy, brokerPorts } from "./network";
 import { amqpPort, certificateDnsNames, RABBITMQ_API_VERSION, rabbitmqClusterSpec, tlsSecretName, topology } from "./spec";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
+import type { CustomResourceArgs as CR } from "../lib/transform";
 
 /** How one application reaches its vhost. */
 export interface RabbitMqConnection {

@@ -5,7 +5,8 @@
  * security group that admits only the given CIDRs, and a NetworkPolicy that lets
  * only the declared client pods leave the namespace for it.
  */
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
+import { loadAws } from "../lib/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childDependsOn } from "../lib/deps";
@@ -110,11 +111,12 @@ export class ElastiCacheRedis extends pulumi.ComponentResource {
   constructor(name: string, args: ElastiCacheArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:data:ElastiCacheRedis", name, {}, opts);
     const a = resolveElastiCacheArgs(name, args);
+    const sdk = loadAws();
     this.args = a;
     const id = a.replicationGroupId;
     const tags = { "platform:component": "redis", "platform:stack": a.instance };
-    const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, { name: id, subnetIds: [...a.subnetIds], description: `Redis of ${a.instance}`, tags }, { parent: this });
-    this.securityGroup = new aws.ec2.SecurityGroup(
+    const subnets = new sdk.elasticache.SubnetGroup(`${name}-subnets`, { name: id, subnetIds: [...a.subnetIds], description: `Redis of ${a.instance}`, tags }, { parent: this });
+    this.securityGroup = new sdk.ec2.SecurityGroup(
       `${name}-securitygroup`,
       {
         name: `${id}-redis`,
@@ -126,7 +128,7 @@ export class ElastiCacheRedis extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const params = new aws.elasticache.ParameterGroup(
+    const params = new sdk.elasticache.ParameterGroup(
       `${name}-parameters`,
       { name: `${id}-${a.family}`, family: a.family, description: `Redis of ${a.instance}`, parameters: [{ name: "maxmemory-policy", value: a.maxmemoryPolicy }], tags },
       { parent: this },
@@ -155,7 +157,7 @@ export class ElastiCacheRedis extends pulumi.ComponentResource {
       applyImmediately: false,
       tags,
     };
-    this.replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-replicationgroup`, apply(args.transform?.replicationGroup, groupArgs), {
+    this.replicationGroup = new sdk.elasticache.ReplicationGroup(`${name}-replicationgroup`, apply(args.transform?.replicationGroup, groupArgs), {
       parent: this,
       protect: a.deletionProtection,
     });

@@ -25,7 +25,7 @@ import {
   sentinelStatefulSetSpec,
 } from "./spec";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
+import type { CustomResourceArgs as CR } from "../lib/transform";
 
 export interface RedisTransforms {
   readonly statefulSet?: Transform<k8s.apps.v1.StatefulSetArgs>;

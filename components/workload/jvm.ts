@@ -39,7 +39,8 @@ export interface JvmProblem {
   readonly message: string;
 }
 
-interface JvmInput {
+/** The part of a workload's args {@link jvmProblems} checks. */
+export interface JvmInput {
   readonly jvm?: JvmArgs;
   readonly autoscaling?: AutoscalingArgs;
   readonly resources: ResourcesArgs;
