@@ -5,9 +5,9 @@
 import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformConfigError } from "../components/lib/errors";
-import { GeneratedSecrets } from "../components/secrets";
-import { PlatformNamespace } from "../components/namespace";
+import { PlatformConfigError } from "@readiness/platform";
+import { GeneratedSecrets } from "@readiness/platform";
+import { PlatformNamespace } from "@readiness/platform";
 import type { StackConfig } from "./config";
 import { composeApps } from "./compose/apps";
 import { composeClusterServices } from "./compose/cluster-services";
