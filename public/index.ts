@@ -200,6 +200,8 @@ export {
   type ClientAddressArgs,
   type EdgeTlsArgs,
   type EnvoyFleetArgs,
+  gatewayRefFor,
+  type GatewayRefArgs,
   type GatewayRef,
   type GatewayListenerRef,
   type ListenerKind,
