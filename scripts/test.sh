@@ -43,9 +43,20 @@ echo "test.sh: egctl"
 PLATFORM_EGCTL="$(bash scripts/egctl.sh)"
 export PLATFORM_EGCTL
 
+# actionlint for the workflow tests: built from its Go module when missing (about a minute
+# cold, cached outside the repo; scripts/actionlint.sh).
+echo "test.sh: actionlint"
+PLATFORM_ACTIONLINT="$(bash scripts/actionlint.sh)"
+export PLATFORM_ACTIONLINT
+
 node --version
 echo "test.sh: type-checking"
 tsc --noEmit -p .
+
+# The compiled program and package (build/): the render tests of the compiled entry, the API
+# reports and the consumer test read it.
+echo "test.sh: compiling (tsc -b tsconfig.build.json)"
+tsc -b tsconfig.build.json
 
 echo "test.sh: running vitest"
 status=0
