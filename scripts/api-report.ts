@@ -27,8 +27,8 @@ export interface ApiReportResult {
 }
 
 /**
- * Runs API Extractor for every entry point. `root` holds package.json, tsconfig.build.json,
- * tsdoc.json, build/ (compiled, with .d.ts) and api/. `update` rewrites the reports instead of
+ * Runs API Extractor for every entry point. `root` holds package.json, tsdoc.json, build/
+ * (compiled, with .d.ts) and api/. `update` rewrites the reports instead of
  * failing on a difference.
  */
 export function apiReports(root: string, update: boolean): ApiReportResult[] {
@@ -39,7 +39,13 @@ export function apiReports(root: string, update: boolean): ApiReportResult[] {
         projectFolder: root,
         newlineKind: "lf",
         mainEntryPointFilePath: join(root, "build", "public", `${entry}.d.ts`),
-        compiler: { tsconfigFilePath: join(root, "tsconfig.build.json") },
+        // The compiled declarations only (no sources needed): the options they were compiled with.
+        compiler: {
+          overrideTsconfig: {
+            compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", lib: ["ES2023"], types: ["node"], esModuleInterop: true, skipLibCheck: true },
+            files: [join(root, "build", "public", `${entry}.d.ts`)],
+          },
+        },
         apiReport: { enabled: true, reportFolder: join(root, "api"), reportTempFolder: temp, reportFileName: `${entry}.api.md` },
         docModel: { enabled: false },
         dtsRollup: { enabled: false },

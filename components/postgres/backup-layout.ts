@@ -20,6 +20,7 @@
 
 /** Compression accepted by both barman-cloud 3.4 and the Barman Cloud plugin, for data and WAL alike. */
 export const BACKUP_COMPRESSIONS = ["gzip", "bzip2", "snappy"] as const;
+/** A compression Barman Cloud applies to base backups and WAL ({@link BACKUP_COMPRESSIONS}). */
 export type BackupCompression = (typeof BACKUP_COMPRESSIONS)[number];
 
 export interface BackupLayoutInput {
@@ -54,6 +55,7 @@ export interface BackupLayoutInput {
   readonly generation?: number;
 }
 
+/** Where a cluster generation's backups are in the bucket, and where a restore reads from. */
 export interface BackupLayout {
   /** Bucket name, as given. */
   readonly bucket: string;

@@ -9,6 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedPostgresClusterArgs } from "./args";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
+/** Escape hatches of the S3 backup bucket and its IAM role, one per child. */
 export interface S3Transforms {
   readonly bucket?: Transform<aws.s3.BucketArgs>;
   readonly lifecycle?: Transform<aws.s3.BucketLifecycleConfigurationArgs>;
@@ -16,6 +17,7 @@ export interface S3Transforms {
   readonly rolePolicy?: Transform<aws.iam.RolePolicyArgs>;
 }
 
+/** The S3 bucket (versioned, encrypted, TLS-only, lifecycle) and the IRSA role {@link PostgresCluster} creates when `objectStore.kind` is "s3". */
 export interface S3Backups {
   readonly bucket: aws.s3.Bucket;
   readonly versioning: aws.s3.BucketVersioning;

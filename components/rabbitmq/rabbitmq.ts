@@ -29,6 +29,7 @@ export interface RabbitMqConnection {
   readonly queues: readonly { readonly name: string; readonly deadLetterQueue: string }[];
 }
 
+/** Escape hatches of {@link RabbitMq}, one per child. */
 export interface RabbitMqTransforms {
   readonly cluster?: Transform<CR>;
   readonly topology?: Transform<CR>;
@@ -39,6 +40,7 @@ export interface RabbitMqTransforms {
   readonly certificate?: Transform<CR>;
 }
 
+/** {@link RabbitMqArgs} plus what the custom resources wait for and the escape hatches per child. */
 export interface RabbitMqComponentArgs extends RabbitMqArgs {
   /** The operators (RabbitMqOperators.ready, or nothing when the cluster has its own). @default [] */
   readonly operatorsReady?: readonly pulumi.Resource[];

@@ -16,6 +16,7 @@ import { applyTransform as apply, type Transform } from "../lib/transform";
 import type { MaxmemoryPolicy, RedisClient } from "./args";
 import type { RedisConnection } from "./connection";
 
+/** Args of {@link ElastiCacheRedis}: engine and node type, replicas, VPC and subnets, allowed CIDRs, snapshots, the AUTH token and the client pods. */
 export interface ElastiCacheArgs {
   /** Namespace of the client pods and of the endpoint Secret. */
   readonly namespace: string;
@@ -51,6 +52,7 @@ export interface ElastiCacheArgs {
   };
 }
 
+/** {@link ElastiCacheArgs} with every default applied, as {@link resolveElastiCacheArgs} returns them. */
 export interface ResolvedElastiCacheArgs extends Required<Omit<ElastiCacheArgs, "transform" | "name">> {
   readonly name: string;
   readonly replicationGroupId: string;
@@ -60,6 +62,7 @@ export interface ResolvedElastiCacheArgs extends Required<Omit<ElastiCacheArgs, 
 const C = "ElastiCacheRedis";
 export const ELASTICACHE_PORT = 6379;
 
+/** Validates {@link ElastiCacheArgs} and applies the defaults, creating nothing. Throws {@link PlatformConfigError} naming the bad field and value. */
 export function resolveElastiCacheArgs(componentName: string, a: ElastiCacheArgs): ResolvedElastiCacheArgs {
   const name = a.name ?? componentName;
   const replicationGroupId = `${a.instance}-${name}`.toLowerCase();
@@ -99,6 +102,7 @@ export function resolveElastiCacheArgs(componentName: string, a: ElastiCacheArgs
   };
 }
 
+/** Redis on AWS ElastiCache (a replication group with its subnet group, security group and parameters), with the same {@link RedisConnection} as the in-cluster {@link Redis}. */
 export class ElastiCacheRedis extends pulumi.ComponentResource {
   public readonly args: ResolvedElastiCacheArgs;
   public readonly connection: RedisConnection;
