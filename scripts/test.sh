@@ -43,6 +43,12 @@ echo "test.sh: egctl"
 PLATFORM_EGCTL="$(bash scripts/egctl.sh)"
 export PLATFORM_EGCTL
 
+# actionlint for the workflow tests: built from its Go module when missing (about a minute
+# cold, cached outside the repo; scripts/actionlint.sh).
+echo "test.sh: actionlint"
+PLATFORM_ACTIONLINT="$(bash scripts/actionlint.sh)"
+export PLATFORM_ACTIONLINT
+
 # The engine toolchain (toolchain/manifest: a Kubernetes control plane, the operators' CRDs, the
 # Pulumi CLI and kubernetes provider), built from Go modules into a cache outside the repo. Its cold
 # build does not fit CI's 90 minutes on 2 cores (README "Engine tests": measured), so it is built only
@@ -60,6 +66,11 @@ fi
 node --version
 echo "test.sh: type-checking"
 tsc --noEmit -p .
+
+# The compiled program and package (build/): the render tests of the compiled entry, the API
+# reports and the consumer test read it.
+echo "test.sh: compiling (tsc -b tsconfig.build.json)"
+tsc -b tsconfig.build.json
 
 echo "test.sh: running vitest"
 status=0

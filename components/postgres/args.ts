@@ -49,6 +49,7 @@ export interface DatabaseArgs {
 /** PgBouncer is light: ~2 kB per client connection plus its packet buffers. */
 export const DEFAULT_POOLER_RESOURCES = { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "256Mi" } } as const;
 
+/** The PgBouncer pooler in front of the primary: instances, pool mode, pool and connection limits, resources. */
 export interface PoolerArgs {
   /** PgBouncer pods. @default 1 */
   readonly instances?: number;
@@ -66,6 +67,7 @@ export interface PoolerArgs {
   readonly resources?: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu?: string; readonly memory: string } };
 }
 
+/** Backups: retention window, base-backup schedule, compression, Object Lock, bucket and path, the plugin sidecar's resources. */
 export interface BackupArgs {
   /** Recovery window in days (ObjectStore `retentionPolicy`). 1..3650. @default 30 */
   readonly retentionDays?: number;
@@ -143,6 +145,7 @@ export interface RestoreArgs {
   readonly generation?: number;
 }
 
+/** Args of {@link PostgresCluster}: a CloudNativePG cluster with its databases and roles, PgBouncer pooler, Barman Cloud backups to an object store, point-in-time restore and monitoring. */
 export interface PostgresClusterArgs {
   /** Namespace (must exist, with the platform's default-deny NetworkPolicy). */
   readonly namespace: string;
@@ -237,6 +240,7 @@ export interface PostgresClusterArgs {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** {@link PostgresClusterArgs} with every default applied and the names derived, as {@link resolvePostgresClusterArgs} returns them. */
 export interface ResolvedPostgresClusterArgs {
   readonly namespace: string;
   readonly instance: string;
@@ -279,12 +283,14 @@ export interface ResolvedPostgresClusterArgs {
   readonly endpointURL?: string;
 }
 
+/** A database's runtime role after defaults: the role and the Secret holding its password. */
 export interface ResolvedRuntimeRole {
   readonly role: string;
   readonly passwordSecret: string;
   readonly schemas: readonly string[];
 }
 
+/** A database after defaults: name, owner, the owner's Secret, extensions and its runtime role, if any. */
 export interface ResolvedDatabase {
   readonly name: string;
   readonly owner: string;

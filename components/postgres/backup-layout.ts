@@ -26,6 +26,7 @@
  * and barman-cloud uploads plain tar files and WAL segments.
  */
 export const BACKUP_COMPRESSIONS = ["none", "gzip", "bzip2", "snappy"] as const;
+/** A compression Barman Cloud applies to base backups and WAL ({@link BACKUP_COMPRESSIONS}); "none" uploads uncompressed. */
 export type BackupCompression = (typeof BACKUP_COMPRESSIONS)[number];
 
 /**
@@ -95,6 +96,7 @@ export interface BackupLayoutInput {
   readonly generation?: number;
 }
 
+/** Where a cluster generation's backups are in the bucket, and where a restore reads from. */
 export interface BackupLayout {
   /** Bucket name, as given. */
   readonly bucket: string;

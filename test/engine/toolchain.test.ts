@@ -13,7 +13,13 @@ import { TOPOLOGY_OPERATOR_VERSION } from "../../components/rabbitmq/versions";
 import { ROOT } from "../../render/stack-file";
 import { readManifest } from "./toolchain";
 
-const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+/** The exact version the repository installs (the Pulumi SDKs are peer dependencies of the package, pinned among the dev dependencies). */
+const pinned = (name: string): string => {
+  const v = pkg.devDependencies?.[name] ?? pkg.dependencies?.[name];
+  if (!v) throw new Error(`package.json pins no ${name}`);
+  return v;
+};
 const manifest = readManifest();
 const program = (key: string) => {
   const p = manifest.programs.find((x) => x.key === key);
@@ -46,13 +52,13 @@ describe("toolchain/manifest", () => {
 
   it("builds a Pulumi CLI no older than @pulumi/pulumi, from one tag for the CLI module", () => {
     const cli = program("pulumi");
-    expect(atLeast(cli.version, pkg.dependencies["@pulumi/pulumi"]!)).toBe(true);
+    expect(atLeast(cli.version, pinned("@pulumi/pulumi"))).toBe(true);
     expect(cli.moduleVersion).toBe(cli.version);
   });
 
   it("names the @pulumi/kubernetes pin beside the provider commit it builds instead", () => {
     const text = readFileSync(join(ROOT, "toolchain", "manifest"), "utf8");
-    expect(text).toContain(`@pulumi/kubernetes is pinned at ${pkg.dependencies["@pulumi/kubernetes"]}`);
+    expect(text).toContain(`@pulumi/kubernetes is pinned at ${pinned("@pulumi/kubernetes")}`);
     const p = program("pulumi-resource-kubernetes");
     // A pseudo-version names its commit: v4.0.0-<UTC time>-<12 hex>.
     expect(p.moduleVersion).toMatch(/^v4\.0\.0-\d{14}-[0-9a-f]{12}$/);
