@@ -60,7 +60,7 @@ if [ "${PLATFORM_ENGINE:-}" = 1 ]; then
 elif bash toolchain/build.sh --check; then
   echo "test.sh: engine toolchain: built, the engine tests run"
 else
-  echo "test.sh: engine toolchain not built: the engine tests skip (PLATFORM_ENGINE=1 npm test builds it)"
+  echo "test.sh: engine toolchain not (fully) built: engine tests whose programs are missing skip (PLATFORM_ENGINE=1 npm test builds it)"
 fi
 
 node --version
