@@ -193,7 +193,8 @@ for k in "${want[@]}"; do
   if [ -f "$dest/.built" ]; then echo "build.sh: $k ${version[$k]}: cached ($dest)" >&2; continue; fi
   exec 9>"$dest.lock"; flock 9
   if [ -f "$dest/.built" ]; then echo "build.sh: $k ${version[$k]}: built by another caller" >&2; exec 9>&-; continue; fi
-  tmp="$dest.tmp.$$"; rm -rf "$tmp"; mkdir -p "$tmp/bin" "$tmp/work"
+  rm -rf "$dest".tmp.*  # what an interrupted or failed build left (we hold the lock)
+  tmp="$dest.tmp.$$"; mkdir -p "$tmp/bin" "$tmp/work"
   if on_path "$k" "$tmp"; then rm -rf "$dest"; mv "$tmp" "$dest"; echo "build.sh: $k: using $(cat "$dest/.built")" >&2; continue; fi
   current="$k"; log="$tmp/build.log"
   start=$(date +%s)
