@@ -33,3 +33,30 @@ export const KEYCLOAK_FACTS = {
   /** Options the operator writes itself: never set them in additionalOptions (it rejects duplicates). */
   operatorOptions: ["health-enabled", "cache", "cache-stack"],
 } as const;
+
+/**
+ * The `Keycloak` CR's spec fields (JSON names) as the 26.5 operator declares them
+ * (`crds/v2alpha1/deployment/KeycloakSpec.java` and its `spec/*Spec.java`), with the enum values
+ * the operator accepts. facts.test.ts checks the rendered CR against this table: no unknown field,
+ * no value outside an enum (the CRD would reject or silently drop them).
+ */
+export const KEYCLOAK_CR_FIELDS = {
+  spec: [
+    "instances", "image", "startOptimized", "imagePullSecrets", "additionalOptions", "env", "http", "unsupported", "ingress", "features", "transaction", "db",
+    "hostname", "truststores", "cache", "resources", "proxy", "httpManagement", "scheduling", "bootstrapAdmin", "networkPolicy", "tracing", "update",
+    "readinessProbe", "livenessProbe", "startupProbe", "serviceMonitor",
+  ],
+  db: ["vendor", "schema", "url", "host", "port", "database", "usernameSecret", "passwordSecret", "poolInitialSize", "poolMinSize", "poolMaxSize"],
+  http: ["httpEnabled", "httpPort", "httpsPort", "tlsSecret", "annotations", "labels"],
+  hostname: ["hostname", "admin", "strict", "backchannelDynamic"],
+  proxy: ["headers"],
+  httpManagement: ["port"],
+  bootstrapAdmin: ["user", "service"],
+  ingress: ["enabled", "className", "annotations", "tlsSecret"],
+  serviceMonitor: ["enabled", "interval", "scrapeTimeout"],
+  networkPolicy: ["enabled", "http", "https", "management"],
+  unsupported: ["podTemplate"],
+  /** ValueOrSecret: an additionalOptions entry. */
+  option: ["name", "value", "secret"],
+  enums: { "proxy.headers": ["forwarded", "xforwarded"], "db.vendor": ["postgres", "mysql", "mariadb", "mssql", "oracle", "dev-file", "dev-mem"] },
+} as const;
