@@ -109,7 +109,10 @@ export async function applyRealm(kc: AdminClient, doc: Obj): Promise<"created" |
 /** What the realm looks like through the admin API (for comparing two loads). */
 export async function realmState(kc: AdminClient, realm: string): Promise<Obj> {
   const r = (await kc.realms.findOne({ realm })) as Obj;
-  const clients = ((await kc.clients.find({ realm })) as Obj[]).sort((a, b) => String(a.clientId).localeCompare(String(b.clientId)));
+  // Scope lists are sets (the server returns them in no fixed order).
+  const clients = ((await kc.clients.find({ realm })) as Obj[])
+    .map((c): Obj => ({ ...c, defaultClientScopes: [...(c.defaultClientScopes ?? [])].sort(), optionalClientScopes: [...(c.optionalClientScopes ?? [])].sort() }))
+    .sort((a, b) => String(a.clientId).localeCompare(String(b.clientId)));
   const roles = ((await kc.roles.find({ realm })) as Obj[]).sort((a, b) => String(a.name).localeCompare(String(b.name)));
   const flows = ((await kc.authenticationManagement.getFlows({ realm })) as Obj[]).sort((a, b) => String(a.alias).localeCompare(String(b.alias)));
   return { realm: r, clients, roles, flows };

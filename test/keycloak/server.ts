@@ -5,10 +5,10 @@
  * themes and providers; its own conf and data), against a PostgreSQL database. Always stopped.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { request } from "node:https";
 import { join, resolve } from "node:path";
 import { freePort, startDaemon, waitFor, StopWaiting, type Daemon } from "../procs";
-import { readFileSync } from "node:fs";
 
 const ROOT = resolve(__dirname, "../..");
 
@@ -39,8 +39,18 @@ export class KeycloakServer {
     readonly admin: { readonly username: string; readonly password: string },
   ) {}
 
+  httpsPort = 0;
+  /** PEM of the server's self-signed certificate (trust it to call `httpsUrl`). */
+  ca = "";
+
+  /** Plain HTTP on 127.0.0.1: the admin API (the master realm requires TLS only from public addresses). */
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** HTTPS with the self-signed certificate: what the platform realm's `sslRequired: all` needs. */
+  get httpsUrl(): string {
+    return `https://127.0.0.1:${this.httpsPort}`;
   }
 
   get managementUrl(): string {
@@ -55,7 +65,12 @@ export class KeycloakServer {
     for (const d of ["bin", "lib", "themes", "providers"]) symlinkSync(join(dist.home, d), join(home, d));
     cpSync(join(dist.home, "conf"), join(home, "conf"), { recursive: true });
     mkdirSync(join(home, "data"), { recursive: true });
+    const cert = join(this.work, "tls.crt");
+    const key = join(this.work, "tls.key");
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-days", "2", "-keyout", key, "-out", cert], { stdio: "ignore" });
+    this.ca = readFileSync(cert, "utf8");
     this.port = await freePort();
+    this.httpsPort = await freePort();
     this.managementPort = await freePort();
     const d = this.db;
     const args = [
@@ -64,6 +79,9 @@ export class KeycloakServer {
       "--http-enabled=true",
       "--http-host=127.0.0.1",
       `--http-port=${this.port}`,
+      `--https-port=${this.httpsPort}`,
+      `--https-certificate-file=${cert}`,
+      `--https-certificate-key-file=${key}`,
       `--http-management-port=${this.managementPort}`,
       "--hostname-strict=false",
       // One node: no JGroups discovery on the machine's network.
@@ -73,6 +91,7 @@ export class KeycloakServer {
       `--db-url-database=${d.database}`,
       `--db-username=${d.username}`,
       `--db-password=${d.password}`,
+      // Prometheus scrapes the management port in plain HTTP (the CR's http-management-scheme).
       // The runtime options the Keycloak CR gives the operator's server (spec.ts additionalOptions, minus TLS and the database URL properties).
       ...extraOptions.map((o) => `--${o.name}=${o.value}`),
       "--log-level=WARN,org.keycloak.events:DEBUG",
@@ -118,4 +137,27 @@ export class KeycloakServer {
     this.daemon = undefined;
     await d?.stop(20_000);
   }
+}
+
+/** `fetch` over HTTPS trusting `ca` (Node's fetch has no per-call CA): method, headers, body; never follows redirects. */
+export function tlsFetch(ca: string): (url: string, init?: { method?: string; headers?: Record<string, string>; body?: URLSearchParams | string }) => Promise<Response> {
+  return (url, init = {}) =>
+    new Promise((resolve, reject) => {
+      const body = init.body === undefined ? undefined : String(init.body);
+      const headers: Record<string, string> = { ...(init.headers ?? {}) };
+      if (init.body instanceof URLSearchParams) headers["content-type"] ??= "application/x-www-form-urlencoded";
+      const req = request(url, { method: init.method ?? (body ? "POST" : "GET"), headers, ca }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const h = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) for (const x of Array.isArray(v) ? v : v === undefined ? [] : [v]) h.append(k, x);
+          const status = res.statusCode ?? 0;
+          resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers: h }));
+        });
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
 }
