@@ -72,13 +72,13 @@ export interface KeycloakOperatorArgs {
    */
   readonly namespace: string;
   /** Manifest overrides (a newer patch release): must name keycloak-k8s-resources files at a version tag. */
-  readonly manifests?: Partial<typeof OPERATOR_MANIFESTS>;
+  readonly manifests?: Partial<Record<keyof typeof OPERATOR_MANIFESTS, string>>;
 }
 
 const RELEASE = /^https:\/\/raw\.githubusercontent\.com\/keycloak\/keycloak-k8s-resources\/[0-9]+\.[0-9]+\.[0-9]+\/kubernetes\/[a-z0-9.-]+\.ya?ml$/;
 
-export function resolveOperatorManifests(a: Pick<KeycloakOperatorArgs, "manifests"> = {}): typeof OPERATOR_MANIFESTS {
-  const m = { ...OPERATOR_MANIFESTS, ...(a.manifests ?? {}) };
+export function resolveOperatorManifests(a: Pick<KeycloakOperatorArgs, "manifests"> = {}): Record<keyof typeof OPERATOR_MANIFESTS, string> {
+  const m: Record<keyof typeof OPERATOR_MANIFESTS, string> = { ...OPERATOR_MANIFESTS, ...(a.manifests ?? {}) };
   for (const [k, v] of Object.entries(m)) if (!RELEASE.test(v)) invalidArg("KeycloakOperator", `manifests.${k}`, v, "must be a keycloak-k8s-resources file at a version tag (…/keycloak-k8s-resources/X.Y.Z/kubernetes/<file>.yml)");
   return m;
 }
