@@ -60,8 +60,10 @@ export function intoNamespace(namespace: string): pulumi.ResourceTransform {
 }
 
 /**
- * Labels of the operator's pods (its Quarkus-generated kubernetes.yml: `app.kubernetes.io/name`
- * keycloak-operator), for its NetworkPolicy.
+ * Labels of the operator's pods, for its NetworkPolicy: the Quarkus Kubernetes extension that
+ * generates `kubernetes.yml` labels the Deployment's pods `app.kubernetes.io/name: <application
+ * name>` (the operator module, `keycloak-operator`). Not read from the 26.5.5 manifest itself (no
+ * copy of it was readable here): check it with `kubectl get pods --show-labels` after install.
  */
 export const OPERATOR_POD_LABELS = { "app.kubernetes.io/name": "keycloak-operator" } as const;
 
