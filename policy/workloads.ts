@@ -223,7 +223,7 @@ export const OPERATOR_WORKLOADS: readonly OperatorWorkloadKind[] = [
             ],
           },
         ],
-        initContainers: [],
+        initContainers: (tpl.spec?.initContainers ?? []) as Container[],
         securityContext: tpl.spec?.securityContext,
         spec: tpl.spec ?? {},
       };

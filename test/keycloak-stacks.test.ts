@@ -46,6 +46,10 @@ describe.each(["local", "dev", "staging", "prod"] as const)("%s", (stack) => {
     const pod = k.spec.unsupported.podTemplate.spec;
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
     expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+    // The image's Quarkus build is copied into the writable emptyDir the server rebuilds in (components/keycloak/spec.ts).
+    expect(pod.initContainers).toHaveLength(1);
+    expect(pod.initContainers[0]).toMatchObject({ image: k.spec.image, securityContext: pod.containers[0].securityContext, volumeMounts: [{ name: "quarkus", mountPath: "/quarkus" }] });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "quarkus", mountPath: "/opt/keycloak/lib/quarkus" });
     expect(k.spec.instances).toBe({ local: 1, dev: 1, staging: 2, prod: 3 }[stack]);
   });
 

@@ -11,9 +11,12 @@ type Obj = Record<string, unknown>;
 
 /**
  * Build-time options of the server (Quarkus augmentation): the operator's stock image is built
- * with none of them, so the pod rebuilds at start into the writable `/opt/keycloak/lib/quarkus`
- * (an emptyDir: the root filesystem is read-only). scripts/keycloak.sh builds the test's server
- * with the same list (a test checks).
+ * with none of them, so the pod rebuilds at start into `/opt/keycloak/lib/quarkus`. The root
+ * filesystem is read-only, so that dir is an emptyDir which an init container first fills with
+ * the image's own build: Keycloak 26.5.5 refuses to start from an empty lib/quarkus
+ * (NoSuchFileException quarkus-application.dat) but rebuilds in place from a copy (both checked
+ * by hand with the Maven Central distribution). scripts/keycloak.sh builds the test's server with
+ * the same list (a test checks).
  */
 export const BUILD_OPTIONS = { db: "postgres", "health-enabled": "true", "metrics-enabled": "true", "event-metrics-user-enabled": "true" } as const;
 
@@ -73,6 +76,18 @@ export function certificateSpec(a: ResolvedKeycloakArgs): Obj {
 export const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } as const;
 export const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } } as const;
 
+/** The init container that copies the image's Quarkus build into the writable emptyDir (same image, restricted). */
+export function quarkusCopyContainer(a: ResolvedKeycloakArgs): Obj {
+  return {
+    name: "copy-quarkus-build",
+    image: a.image,
+    command: ["/bin/bash", "-c", `cp -a ${WRITABLE_DIRS.quarkus}/. /quarkus/`],
+    securityContext: RESTRICTED_CONTAINER,
+    resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+    volumeMounts: [{ name: "quarkus", mountPath: "/quarkus" }],
+  };
+}
+
 /** Writable dirs of the server on its read-only root: the rebuilt Quarkus app, data (transaction logs, tmp) and /tmp. */
 export const WRITABLE_DIRS = { quarkus: "/opt/keycloak/lib/quarkus", data: "/opt/keycloak/data", tmp: "/tmp" } as const;
 
@@ -115,6 +130,7 @@ export function keycloakSpec(a: ResolvedKeycloakArgs): Obj {
             podAntiAffinity:
               a.antiAffinity === "required" ? { requiredDuringSchedulingIgnoredDuringExecution: [term] } : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
           },
+          initContainers: [quarkusCopyContainer(a)],
           containers: [
             {
               name: KEYCLOAK_FACTS.container,

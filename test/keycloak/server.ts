@@ -1,8 +1,8 @@
 /**
  * One Keycloak server for the real-server test: the pinned distribution from Maven Central
  * (scripts/keycloak.sh: fetched and built once into the toolchain cache), started with
- * `kc.sh start --optimized` on 127.0.0.1 from a temp home (symlinks to the cached bin, lib,
- * themes and providers; its own conf and data), against a PostgreSQL database. Always stopped.
+ * `kc.sh start --optimized` on 127.0.0.1 from a temp home (its own bin, conf and data; links to
+ * the cached lib, themes and providers), against a PostgreSQL database. Always stopped.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
@@ -62,7 +62,10 @@ export class KeycloakServer {
     const dist = keycloakDist();
     const home = join(this.work, "kc-home");
     mkdirSync(home, { recursive: true });
-    for (const d of ["bin", "lib", "themes", "providers"]) symlinkSync(join(dist.home, d), join(home, d));
+    // kc.sh takes its home from its own resolved path: bin/ is copied (a symlinked kc.sh would run
+    // from the cache, with its data/ there); the read-only parts are links.
+    cpSync(join(dist.home, "bin"), join(home, "bin"), { recursive: true });
+    for (const d of ["lib", "themes", "providers"]) symlinkSync(join(dist.home, d), join(home, d));
     cpSync(join(dist.home, "conf"), join(home, "conf"), { recursive: true });
     mkdirSync(join(home, "data"), { recursive: true });
     const cert = join(this.work, "tls.crt");
