@@ -37,6 +37,7 @@ export interface WorkloadSlo {
   };
 }
 
+/** The platform's default service-level objectives: 99.9 % availability, 95 % of reads under 200 ms and of writes under 500 ms. */
 export const SLO_DEFAULTS = {
   availability: 0.999,
   reads: { thresholdSeconds: 0.2, objective: 0.95 },

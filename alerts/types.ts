@@ -12,6 +12,7 @@
  */
 export type Severity = "critical" | "warning" | "info" | "none";
 
+/** A Prometheus alerting rule, as it is written in a rule file. */
 export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
@@ -21,14 +22,17 @@ export interface AlertRule {
   readonly annotations: Readonly<{ summary: string; description: string; runbook_url: string } & Record<string, string>>;
 }
 
+/** A Prometheus recording rule, as it is written in a rule file. */
 export interface RecordingRule {
   readonly record: string;
   readonly expr: string;
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** One rule of a group: alerting or recording. */
 export type Rule = AlertRule | RecordingRule;
 
+/** A Prometheus rule group: rules evaluated together at one interval. */
 export interface RuleGroup {
   readonly name: string;
   /** Evaluation interval of the group, e.g. "30s"; the Prometheus default when omitted. */

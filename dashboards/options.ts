@@ -15,6 +15,7 @@ export interface LatencyTarget {
   readonly objective: number;
 }
 
+/** Options of the dashboards: the SLO targets drawn on them and the alert thresholds and durations they mark. */
 export interface DashboardOptions {
   /**
    * Availability SLO drawn on the API dashboard: share of requests not answered 5xx.

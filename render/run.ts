@@ -27,7 +27,8 @@ export async function runProgram(
   const cfg = opts.config ?? readStackConfig(stack, opts.stacksDir);
   const recorder = installMocks({ project: PROJECT, stack, config: cfg.values, secretKeys: cfg.secretKeys });
   opts.onRecorder?.(recorder);
-  const mod = (await import(join(ROOT, "index.ts"))) as { default: unknown };
+  // The program beside this file: index.ts from source, build/index.js when compiled.
+  const mod = (await import(join(__dirname, "..", __filename.endsWith(".ts") ? "index.ts" : "index.js"))) as { default: unknown };
   // The program's default export; a CommonJS loader may wrap it once more.
   const program = (typeof mod.default === "function" ? mod.default : (mod.default as { default: unknown }).default) as () => Promise<Record<string, unknown>>;
   const outputs = await program();

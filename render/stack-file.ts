@@ -10,7 +10,16 @@ import { PlatformConfigError } from "../components/lib/errors";
 import { PREVIEW_STACK } from "../stacks/environments";
 import { PROJECT } from "../stacks/config";
 
-export const ROOT = resolvePath(__dirname, "..");
+/**
+ * The repository: the directory holding Pulumi.yaml above this file. From source that is `..`;
+ * compiled, this file is `build/render/stack-file.js` and the repository is `../..`.
+ */
+export const ROOT = ((): string => {
+  for (let dir = resolvePath(__dirname, ".."), up = 0; up < 3; dir = resolvePath(dir, ".."), up++) {
+    if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
+  }
+  return resolvePath(__dirname, "..");
+})();
 
 export interface StackFileConfig {
   /** `project:key` → value as Pulumi passes it to the program (objects JSON-encoded). */

@@ -43,6 +43,26 @@ echo "test.sh: egctl"
 PLATFORM_EGCTL="$(bash scripts/egctl.sh)"
 export PLATFORM_EGCTL
 
+# actionlint for the workflow tests: built from its Go module when missing (about a minute
+# cold, cached outside the repo; scripts/actionlint.sh).
+echo "test.sh: actionlint"
+PLATFORM_ACTIONLINT="$(bash scripts/actionlint.sh)"
+export PLATFORM_ACTIONLINT
+
+# The engine toolchain (toolchain/manifest: a Kubernetes control plane, the operators' CRDs, the
+# Pulumi CLI and kubernetes provider), built from Go modules into a cache outside the repo. Its cold
+# build does not fit CI's 90 minutes on 2 cores (README "Engine tests": measured), so it is built only
+# with PLATFORM_ENGINE=1; otherwise the engine tests (test/engine) run when it is already built and
+# are reported as skipped when it is not.
+if [ "${PLATFORM_ENGINE:-}" = 1 ]; then
+  echo "test.sh: engine toolchain (PLATFORM_ENGINE=1)"
+  bash toolchain/build.sh
+elif bash toolchain/build.sh --check; then
+  echo "test.sh: engine toolchain: built, the engine tests run"
+else
+  echo "test.sh: engine toolchain not built: the engine tests skip (PLATFORM_ENGINE=1 npm test builds it)"
+fi
+
 # Keycloak for the real-server test (test/keycloak): org.keycloak:keycloak-quarkus-dist from Maven
 # Central, unpacked and built once (about 1.5 minutes cold) into the same cache (scripts/keycloak.sh).
 echo "test.sh: keycloak"
@@ -51,6 +71,11 @@ bash scripts/keycloak.sh >/dev/null
 node --version
 echo "test.sh: type-checking"
 tsc --noEmit -p .
+
+# The compiled program and package (build/): the render tests of the compiled entry, the API
+# reports and the consumer test read it.
+echo "test.sh: compiling (tsc -b tsconfig.build.json)"
+tsc -b tsconfig.build.json
 
 echo "test.sh: running vitest"
 status=0

@@ -4,10 +4,10 @@
  * Pure: the caller passes the raw config map (as `pulumi.runtime.allConfig()`
  * returns it), the secret keys and the clock, so tests call it without mocks.
  */
-import { validateAlertOptions } from "../alerts/index";
-import { PlatformConfigError } from "../components/lib/errors";
-import { restoreTargetProblem } from "../components/postgres/restore-window";
-import { jvmProblems } from "../components/workload/jvm";
+import { validateAlertOptions } from "@readiness/platform/alerts";
+import { PlatformConfigError } from "@readiness/platform";
+import { restoreTargetProblem } from "@readiness/platform";
+import { jvmProblems } from "@readiness/platform";
 import { ENVIRONMENTS, POLICIES, PREVIEW_STACK, PROFILES, type EnvironmentName } from "./environments";
 import { platformSettings, type PlatformSettings } from "./schema";
 

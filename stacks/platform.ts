@@ -2,12 +2,12 @@
  * Composes the platform for one stack: hands the validated settings to the
  * components as typed Args. Components never read config themselves.
  */
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformConfigError } from "../components/lib/errors";
-import { GeneratedSecrets } from "../components/secrets";
-import { PlatformNamespace } from "../components/namespace";
+import { PlatformConfigError } from "@readiness/platform";
+import { GeneratedSecrets } from "@readiness/platform";
+import { PlatformNamespace } from "@readiness/platform";
 import type { StackConfig } from "./config";
 import { composeApps } from "./compose/apps";
 import { composeClusterServices } from "./compose/cluster-services";
@@ -95,7 +95,8 @@ export function stackProviders(cfg: StackConfig): pulumi.ProviderResource[] {
   const providers: pulumi.ProviderResource[] = [kube];
   if (cfg.settings.aws) {
     providers.push(
-      new aws.Provider("aws", {
+      // @pulumi/aws loads only here, in stacks with AWS resources (it costs about a second).
+      new ((require("@pulumi/aws") as typeof aws).Provider)("aws", {
         region: cfg.settings.aws.region as aws.Region,
         defaultTags: { tags: { "platform:stack": cfg.stack, "platform:environment": cfg.environment, "managed-by": "pulumi" } },
       }),

@@ -13,18 +13,20 @@ import { run } from "./procs";
 
 function example(): string {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const m = /## Using the components in your own program[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme);
-  if (!m) throw new Error("README has no TypeScript example under 'Using the components in your own program'");
+  const m = /## Use it in your own program[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme);
+  if (!m) throw new Error("README has no TypeScript example under 'Use it in your own program'");
   return m[1]!;
 }
 
 describe("README example", () => {
-  it("builds a namespace, secrets and a workload", async () => {
+  it("builds a namespace, secrets, a PostgreSQL cluster and a workload", async () => {
     mkdirSync(join(ROOT, "out"), { recursive: true });
     const dir = mkdtempSync(join(ROOT, "out", ".readme-"));
     try {
       const file = join(dir, "example.ts");
-      writeFileSync(file, example().replace(/from "\.\/components"/g, `from ${JSON.stringify(join(ROOT, "components"))}`));
+      // The example imports the package by name; the project's tsconfig paths and vitest alias resolve it to public/.
+      expect(example()).toMatch(/from "@readiness\/platform"/);
+      writeFileSync(file, example());
       writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: join(ROOT, "tsconfig.json"), include: ["example.ts"], exclude: [] }));
       const tsc = run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { cwd: ROOT });
       expect(tsc.stdout + tsc.stderr, "tsc on the README example").toBe("");
@@ -32,7 +34,7 @@ describe("README example", () => {
       const rec = mockRuntime("prod");
       await import(file);
       await settle();
-      for (const kind of ["Namespace", "Secret", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "HTTPRoute", "BackendTrafficPolicy"]) {
+      for (const kind of ["Namespace", "Secret", "Cluster", "Pooler", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "HTTPRoute", "BackendTrafficPolicy"]) {
         expect(rec.kind(kind).length, kind).toBeGreaterThan(0);
       }
       expect((rec.kind("Deployment")[0]!.inputs.metadata as { namespace: string }).namespace).toBe("shop-prod");

@@ -7,7 +7,8 @@
  * action pinned by a full commit SHA with its tag beside it.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
@@ -34,14 +35,16 @@ const ALL_TEXT = [...files.map((f) => [f, raw(f)] as const), ["actions/pulumi-se
 
 /** Steps that change a stack's state. */
 const MUTATES = (s: Step) => (s.with?.command === "up" || s.with?.command === "destroy") || /\b(preview -- (up|down|reap)|pulumi (up|destroy|refresh))\b/.test(s.run ?? "") && !/--preview-only/.test(s.run ?? "");
+/** npm publish with provenance signs with the job's OIDC token (release.yml). */
+const publishesWithProvenance = (j: Job) => j.steps.some((s) => /\bnpm publish\b[^\n]*--provenance/.test(s.run ?? ""));
 const usesAws = (j: Job) => j.steps.some((s) => s.uses === "./.github/actions/pulumi-setup" || /configure-aws-credentials/.test(s.uses ?? ""));
 const comments = (j: Job) => j.steps.some((s) => s.with?.["comment-on-pr"] === true || /issues\.(create|update)Comment/.test(String(s.with?.script ?? "")));
 const opensIssues = (j: Job) => j.steps.some((s) => /issues\.create\(/.test(String(s.with?.script ?? "")));
 const runsPulumi = (w: Workflow) => Object.values(w.jobs).some((j) => j.steps.some((s) => /pulumi\/actions|pulumi-setup/.test(s.uses ?? "") || /\bpulumi\b|preview --/.test(s.run ?? "")));
 
 describe("delivery workflows", () => {
-  it("has the test, preview, deploy, drift and preview-stack workflows", () => {
-    expect(files.sort()).toEqual(["ci.yml", "deploy.yml", "drift.yml", "preview-reap.yml", "preview-stack.yml", "pulumi-preview.yml"]);
+  it("has the test, preview, deploy, drift, preview-stack and release workflows", () => {
+    expect(files.sort()).toEqual(["ci.yml", "deploy.yml", "drift.yml", "preview-reap.yml", "preview-stack.yml", "pulumi-preview.yml", "release.yml"]);
   });
 
   it("pins every action by a full commit SHA with its version tag beside it", () => {
@@ -76,7 +79,7 @@ describe("delivery workflows", () => {
           expect(["contents", "id-token", "pull-requests", "issues"], `${where}: ${scope}`).toContain(scope);
           if (scope === "contents") expect(level, where).toBe("read");
         }
-        expect(p["id-token"] === "write", `${where}: id-token write iff it assumes an AWS role`).toBe(usesAws(j));
+        expect(p["id-token"] === "write", `${where}: id-token write iff it assumes an AWS role or signs npm provenance`).toBe(usesAws(j) || publishesWithProvenance(j));
         expect(p["pull-requests"] === "write", `${where}: pull-requests write iff it comments on the PR`).toBe(comments(j) && f !== "drift.yml");
         expect(p.issues === "write", `${where}: issues write iff it opens issues`).toBe(opensIssues(j));
       }
@@ -157,6 +160,37 @@ describe("delivery workflows", () => {
     expect(reap.jobs.reap!.steps.map((s) => s.run ?? "").join("\n")).toMatch(/preview -- reap/);
   });
 
+  it("publishes the package on a version tag only, after the package tests, with npm provenance", () => {
+    const w = wf("release.yml");
+    expect(Object.keys(w.on)).toEqual(["push"]);
+    const push = w.on.push as { tags?: string[]; branches?: string[] };
+    expect(push.branches).toBeUndefined();
+    expect(push.tags).toEqual(["v[0-9]+.[0-9]+.[0-9]+"]);
+    expect(Object.keys(w.jobs)).toEqual(["publish"]);
+    const j = w.jobs.publish!;
+    expect(j.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(j.environment).toBe("npm");
+    expect(w.concurrency?.["cancel-in-progress"]).toBe(false);
+    const runs = j.steps.map((s) => s.run ?? "");
+    const at = (re: RegExp) => runs.findIndex((r) => re.test(r));
+    // The tag must name package.json's version; tests, then the staged pack, then publish.
+    const tagCheck = at(/require\("\.\/package\.json"\)\.version/);
+    const tests = at(/vitest run test\/api-report\.test\.ts test\/consumer\.test\.ts/);
+    const pack = at(/npm run pack -- --out dist/);
+    const publish = at(/npm publish --provenance --access public/);
+    expect(tagCheck).toBeGreaterThanOrEqual(0);
+    expect(tagCheck).toBeLessThan(tests);
+    expect(tests).toBeLessThan(pack);
+    expect(pack).toBeLessThan(publish);
+    const step = j.steps[publish]!;
+    expect((step as Step & { "working-directory"?: string })["working-directory"]).toBe("dist/package");
+    expect(step.env?.NODE_AUTH_TOKEN).toBe("${{ secrets.NPM_TOKEN }}");
+    expect(step.run).toMatch(/npm pkg set [^\n]*repository\.url="git\+\$REPOSITORY\.git"/);
+    const setup = j.steps.find((s) => /actions\/setup-node/.test(s.uses ?? ""))!;
+    expect(setup.with?.["registry-url"]).toBe("https://registry.npmjs.org");
+    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain("NPM_TOKEN");
+  });
+
   it("reaches AWS by OIDC only, and takes the backend and secrets provider as documented inputs", () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     for (const [f, text] of ALL_TEXT) {
@@ -180,19 +214,47 @@ describe("delivery workflows", () => {
   });
 });
 
-/** actionlint, built from its Go module by the engine toolchain (toolchain/); absent until that lands. */
+/**
+ * actionlint, built from its Go module by scripts/actionlint.sh (npm test builds it and passes
+ * its path in PLATFORM_ACTIONLINT). Keep the version in step with that script.
+ */
+const ACTIONLINT_VERSION = "v1.7.12";
 function actionlintBinary(): string | undefined {
-  const candidates = [process.env.ACTIONLINT, "actionlint"].filter((x): x is string => !!x);
-  for (const c of candidates) if (spawnSync(c, ["-version"], { encoding: "utf8" }).status === 0) return c;
-  return undefined;
+  if (process.env.PLATFORM_ACTIONLINT) return process.env.PLATFORM_ACTIONLINT;
+  const built = spawnSync("bash", [join(ROOT, "scripts", "actionlint.sh"), "--check"], { encoding: "utf8" });
+  return built.status === 0 ? built.stdout.trim() : undefined;
 }
 const actionlint = actionlintBinary();
-if (!actionlint) console.warn("workflows.test: actionlint is not installed (the engine toolchain builds it): the actionlint test is SKIPPED, not passed");
+if (!actionlint) console.warn("workflows.test: actionlint is not built (bash scripts/actionlint.sh builds it; npm test does): the actionlint tests are SKIPPED, not passed");
 
 describe("actionlint", () => {
+  it("is pinned to one version, in the build script and here", () => {
+    expect(readFileSync(join(ROOT, "scripts", "actionlint.sh"), "utf8")).toContain(`ACTIONLINT_VERSION="${ACTIONLINT_VERSION}"`);
+  });
+
+  it.skipIf(!actionlint)("is the pinned version", () => {
+    const r = spawnSync(actionlint!, ["-version"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe(ACTIONLINT_VERSION);
+  });
+
   it.skipIf(!actionlint)("finds nothing in any workflow", () => {
     const r = spawnSync(actionlint!, ["-color=false", ...files.map((f) => join(DIR, f))], { cwd: ROOT, encoding: "utf8" });
     expect(r.stdout + r.stderr).toBe("");
     expect(r.status).toBe(0);
+  });
+
+  it.skipIf(!actionlint)("reports a broken workflow (the check can fail)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "actionlint-"));
+    try {
+      const broken = raw("release.yml").replace("${{ github.ref_name }}", "${{ github.ref_nme }}").replace("runs-on: ubuntu-24.04", "runs-on: ubuntu-24.04\n    timeout-minutes: soon");
+      writeFileSync(join(dir, "release.yml"), broken);
+      const r = spawnSync(actionlint!, ["-color=false", join(dir, "release.yml")], { encoding: "utf8" });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/property "ref_nme" is not defined/);
+      expect(r.stdout).toMatch(/timeout-minutes/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { BARMAN_CLOUD_CHART, CERT_MANAGER_CHART, CLUSTER_ISSUERS, CNPG_CHART, AC
 import { pinnedReleaseArgs } from "../lib/helm";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
+/** Args of {@link ClusterServices}: cert-manager, the CloudNativePG operator and the Barman Cloud plugin, installed once per cluster. */
 export interface ClusterServicesArgs {
   /** Namespace of cert-manager. @default "cert-manager" */
   readonly certManagerNamespace?: string;
@@ -39,6 +40,7 @@ export interface ClusterServicesArgs {
   };
 }
 
+/** {@link ClusterServicesArgs} with every default applied, as {@link resolveClusterServicesArgs} returns them. */
 export interface ResolvedClusterServicesArgs {
   readonly certManagerNamespace: string;
   readonly cnpgNamespace: string;

@@ -21,6 +21,7 @@ export const BARMAN_CLOUD_CHART: PinnedChart = { chart: "plugin-barman-cloud", v
 
 /** Names of the ClusterIssuers the stacks refer to (`settings.ingress.clusterIssuer`). */
 export const CLUSTER_ISSUERS = ["selfsigned", "letsencrypt-staging", "letsencrypt-prod"] as const;
+/** The name of a cert-manager ClusterIssuer {@link ClusterServices} creates (one of {@link CLUSTER_ISSUERS}). */
 export type ClusterIssuerName = (typeof CLUSTER_ISSUERS)[number];
 
 export const ACME_SERVERS: Readonly<Record<Exclude<ClusterIssuerName, "selfsigned">, string>> = {

@@ -17,6 +17,7 @@ export type ClientAddressArgs =
   | { readonly source: "proxy-protocol" }
   | { readonly source: "x-forwarded-for"; readonly trustedHops: number };
 
+/** TLS of the edge: the cert-manager issuer and the certificates of the Gateway's HTTPS listeners. */
 export interface EdgeTlsArgs {
   /** cert-manager ClusterIssuer that signs the listeners' certificates. */
   readonly clusterIssuer: string;
@@ -28,6 +29,7 @@ export interface EdgeTlsArgs {
   readonly wildcard?: boolean;
 }
 
+/** The Envoy proxies Envoy Gateway runs for the Gateway: replicas and resources. */
 export interface EnvoyFleetArgs {
   /** Envoy replicas; 2 or more keeps the edge up through a node drain (a PDB is added). @default 2 */
   readonly replicas?: number;
@@ -37,6 +39,7 @@ export interface EnvoyFleetArgs {
   readonly loadBalancer?: "aws-nlb" | "cluster-default";
 }
 
+/** Args of {@link EdgeGateway}: the stack's Gateway API Gateway on Envoy Gateway, its listeners, TLS and client policies. */
 export interface EdgeGatewayArgs {
   /** Namespace of the Gateway, its certificates and policies (the stack's namespace). */
   readonly namespace: string;
@@ -63,6 +66,7 @@ export interface EdgeGatewayArgs {
   readonly monitoringNamespace?: string;
 }
 
+/** {@link EdgeGatewayArgs} with every default applied, as {@link resolveEdgeGatewayArgs} returns them. */
 export interface ResolvedEdgeGatewayArgs {
   readonly namespace: string;
   readonly instance: string;

@@ -11,6 +11,7 @@ import type { ParentReference } from "./types";
 /** Which of the gateway's listeners a route attaches to. */
 export type ListenerKind = "public" | "internal";
 
+/** One listener of a Gateway (or ListenerSet) that routes attach to, with the host names it serves. */
 export interface GatewayListenerRef {
   /** The parent a route names (a Gateway listener, or a ListenerSet's listener for attached stacks). */
   readonly parentRef: ParentReference;
@@ -18,6 +19,7 @@ export interface GatewayListenerRef {
   readonly domain: string;
 }
 
+/** What a component needs to attach routes to a Gateway and let the Gateway's Envoy pods reach its pods: from {@link EdgeGateway.ref}, {@link EdgeListeners.ref} or {@link gatewayRefFor}. */
 export interface GatewayRef {
   /** The Gateway whose Envoy fleet carries the traffic. */
   readonly gateway: { readonly name: string; readonly namespace: string };
@@ -27,6 +29,7 @@ export interface GatewayRef {
   readonly dataPlane: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
 }
 
+/** Where a Gateway created by another program (or stack) is: its name, namespace and domains, for {@link gatewayRefFor}. */
 export interface GatewayRefArgs {
   readonly name: string;
   readonly namespace: string;

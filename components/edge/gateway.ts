@@ -18,8 +18,9 @@ import type { GatewayRef } from "./gateway-ref";
 import { certificateSpec, clientTrafficPolicy, edgeRef, envoyProxy, gateway, gatewayClass, httpsRedirect, internalOnly, solverNetworkPolicySpec, TLS_SECRETS } from "./gateway-spec";
 import { ENVOY_METRICS_PORT } from "./versions";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
+import type { CustomResourceArgs as CR } from "../lib/transform";
 
+/** {@link EdgeGatewayArgs} plus what the component's children wait for and the escape hatches per child. */
 export interface EdgeGatewayComponentArgs extends EdgeGatewayArgs {
   /** What the gateway's objects wait for: the Envoy Gateway CRDs/controller and cert-manager, when this stack installs them. */
   readonly crdsReady?: readonly pulumi.Resource[];
@@ -38,6 +39,7 @@ export interface EdgeGatewayComponentArgs extends EdgeGatewayArgs {
   };
 }
 
+/** The stack's Gateway (Gateway API on Envoy Gateway): GatewayClass, EnvoyProxy, the Gateway and its HTTP-to-HTTPS redirect, client-traffic and internal-only policies, certificates, the ACME solver's NetworkPolicy and the Envoy PodMonitor. */
 export class EdgeGateway extends pulumi.ComponentResource {
   public readonly args: ResolvedEdgeGatewayArgs;
   /** What a component needs to attach a route and admit the gateway's pods. */

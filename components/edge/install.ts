@@ -11,6 +11,7 @@ import { pinnedReleaseArgs } from "../lib/helm";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 import { ENVOY_GATEWAY_CHART, ENVOY_GATEWAY_CRDS_CHART, ENVOY_GATEWAY_NAMESPACE } from "./versions";
 
+/** Args of {@link EnvoyGatewayInstall}: namespace and Helm timeout of the pinned Envoy Gateway releases. */
 export interface EnvoyGatewayInstallArgs {
   /** @default "envoy-gateway-system" */
   readonly namespace?: string;
@@ -55,6 +56,7 @@ export function envoyGatewayReleases(a: EnvoyGatewayInstallArgs = {}): { crds: k
   };
 }
 
+/** Envoy Gateway itself, once per cluster: the Gateway API and Envoy Gateway CRDs and the controller, as pinned Helm releases. */
 export class EnvoyGatewayInstall extends pulumi.ComponentResource {
   public readonly namespace: string;
   public readonly crds: k8s.helm.v3.Release;

@@ -14,8 +14,9 @@ import { underDomain } from "./args";
 import { gatewayRefFor, type GatewayRef } from "./gateway-ref";
 import { certificateSpec, listenerSet, solverNetworkPolicySpec, TLS_SECRETS } from "./gateway-spec";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
+import type { CustomResourceArgs as CR } from "../lib/transform";
 
+/** Args of {@link EdgeListeners}: the cluster's Gateway to attach to, the domain and host names, and the issuer of their certificate. */
 export interface EdgeListenersArgs {
   readonly namespace: string;
   readonly instance: string;
@@ -30,6 +31,7 @@ export interface EdgeListenersArgs {
   readonly transform?: { readonly listenerSet?: Transform<CR>; readonly certificate?: Transform<CR>; readonly solverNetworkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs> };
 }
 
+/** A program's own listeners on a shared Gateway (a ListenerSet with its certificate), for programs that attach to the cluster's Gateway instead of creating one. */
 export class EdgeListeners extends pulumi.ComponentResource {
   public readonly ref: GatewayRef;
   public readonly ready: readonly pulumi.Resource[];

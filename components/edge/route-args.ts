@@ -5,6 +5,7 @@
 import { invalidArg } from "../lib/errors";
 import type { GatewayRef, ListenerKind } from "./gateway-ref";
 
+/** One path prefix of a route, and whether the route's rate limit applies to it. */
 export interface RoutePathArgs {
   /** Path prefix (Gateway API `PathPrefix`: matches whole segments). @example "/api" */
   readonly prefix: string;
@@ -16,6 +17,7 @@ export interface RoutePathArgs {
   readonly rateLimit?: boolean;
 }
 
+/** Timeouts of a route: the whole request and idle streams. */
 export interface RouteTimeoutsArgs {
   /** Whole request, first byte in to last byte out, across retries. @default 30 (0 = none; websocket routes: none) */
   readonly requestSeconds?: number;
@@ -23,11 +25,13 @@ export interface RouteTimeoutsArgs {
   readonly idleSeconds?: number;
 }
 
+/** A route that carries WebSockets: the upgrade is allowed, no request deadline applies, and an idle timeout closes silent sockets. */
 export interface WebsocketArgs {
   /** How long a WebSocket may go without a frame either way before Envoy closes it. @default 3600 */
   readonly idleTimeoutSeconds?: number;
 }
 
+/** Args of an HTTP route to a Service through a Gateway: host, paths, timeouts, rate limit, WebSockets. */
 export interface RouteArgs {
   /** The gateway to attach to (from `EdgeGateway.ref` or `gatewayRefFor`). */
   readonly gateway: GatewayRef;
@@ -58,11 +62,13 @@ export interface RouteArgs {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** A route path after defaults: its prefix and whether the rate limit applies to it. */
 export interface ResolvedPath {
   readonly prefix: string;
   readonly rateLimit: boolean;
 }
 
+/** {@link RouteArgs} with every default applied, as {@link resolveRouteArgs} returns them. */
 export interface ResolvedRouteArgs {
   readonly gateway: GatewayRef;
   readonly namespace: string;

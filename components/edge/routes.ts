@@ -88,6 +88,7 @@ export function planRoutes(name: string, a: ResolvedRouteArgs): PlannedRoute[] {
   });
 }
 
+/** Args of {@link ServiceRoutes}: a {@link RouteArgs} plus what the routes wait for and the escape hatches per child. */
 export interface ServiceRoutesArgs extends RouteArgs {
   /** What the routes wait for (the backend Service; the gateway's CRDs when this stack installs them). */
   readonly dependsOn?: readonly pulumi.Resource[];

@@ -19,6 +19,7 @@ export interface ObjectMeta {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/** A Gateway API `parentRef`: the Gateway or ListenerSet (and its listener) a route attaches to. */
 export interface ParentReference {
   readonly group?: "gateway.networking.k8s.io";
   readonly kind?: "Gateway" | "ListenerSet";

@@ -4,19 +4,25 @@ import { KEYCLOAK_FACTS } from "./facts";
 import { checkExactUrl, checkRealmSettings, type RealmSettings } from "./realm";
 import { CONFIG_CLI_IMAGE, KEYCLOAK_IMAGE } from "./versions";
 
+/** Resources of each Keycloak server pod. */
 export interface KeycloakResources {
+  /** Requested CPU and memory. */
   readonly requests: { readonly cpu: string; readonly memory: string };
+  /** CPU and memory limits. */
   readonly limits: { readonly cpu?: string; readonly memory: string };
 }
 
 /** A `kubernetes.io/basic-auth`-style Secret (keys `username`, `password`). */
 export interface LoginSecretRef {
+  /** Name of the Secret. */
   readonly secretName: string;
 }
 
 /** A Secret key holding a value (a client secret). */
 export interface SecretKeyRef {
+  /** Name of the Secret. */
   readonly secretName: string;
+  /** Data key in the Secret. */
   readonly key: string;
 }
 
@@ -37,8 +43,9 @@ export interface SecretKeyRef {
 export interface KeycloakDatabaseArgs {
   /** The primary's `-rw` Service host. */
   readonly host: string;
-  /** @default 5432 */
+  /** The primary's port. @default 5432 */
   readonly port?: number;
+  /** The database on the PostgresCluster (direct to the primary). */
   readonly database: string;
   /** The owner's login Secret (username, password). */
   readonly login: LoginSecretRef;
@@ -52,9 +59,11 @@ export interface KeycloakDatabaseArgs {
   readonly maxConnections: number;
 }
 
+/** The platform realm: settings within policy, exact client URLs, where client secrets live. */
 export interface KeycloakRealmArgs {
-  /** @default "platform" */
+  /** Realm name. @default "platform" */
   readonly name?: string;
+  /** Realm settings within the hardening policy. */
   readonly settings: RealmSettings;
   /** Exact redirect URIs and web origins; a wildcard is refused. */
   readonly clients: {
@@ -65,6 +74,7 @@ export interface KeycloakRealmArgs {
   readonly clientSecrets: { readonly "core-api": SecretKeyRef; readonly web: SecretKeyRef; readonly grafana: SecretKeyRef };
 }
 
+/** Args of the Keycloak component (pure data; `resolveKeycloakArgs` validates them). */
 export interface KeycloakArgs {
   /** Namespace (must exist, with the platform's default-deny NetworkPolicy). */
   readonly namespace: string;
@@ -76,16 +86,19 @@ export interface KeycloakArgs {
   readonly image?: string;
   /** Server pods; 2 or more cluster their caches (Infinispan over JGroups). */
   readonly instances: number;
+  /** Requests and limits of each server pod. */
   readonly resources: KeycloakResources;
   /** Public host name: only /realms/ and /resources/ are routed there. @example "auth.example.com" */
   readonly hostname: string;
   /** Internal host name of the admin console and admin API (the gateway's internal listener). */
   readonly adminHostname: string;
+  /** The database on the PostgresCluster (direct to the primary). */
   readonly database: KeycloakDatabaseArgs;
   /** Server certificate of the pods (the gateway re-encrypts to port 8443): a cert-manager issuer. */
   readonly tls: { readonly issuer: { readonly name: string; readonly kind: "Issuer" | "ClusterIssuer" } };
   /** The temporary bootstrap admin (GeneratedSecrets' keycloak-admin: username, password). */
   readonly bootstrapAdmin: LoginSecretRef;
+  /** The platform realm. */
   readonly realm: KeycloakRealmArgs;
   /** keycloak-config-cli image, built for this server version. @default CONFIG_CLI_IMAGE */
   readonly configCliImage?: string;
@@ -100,6 +113,7 @@ export interface KeycloakArgs {
   readonly antiAffinity?: "required" | "preferred";
   /** Kubernetes cluster domain. @default "cluster.local" */
   readonly clusterDomain?: string;
+  /** Alerting options (runbooks, `keycloak.*` overrides, team). */
   readonly monitoring: {
     readonly runbookBaseUrl: string;
     readonly thresholds?: Readonly<Record<string, number>>;
@@ -111,28 +125,49 @@ export interface KeycloakArgs {
     /** `team` label on every Keycloak alert. @default "platform" */
     readonly team?: string;
   };
+  /** Extra labels on what the component creates. */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** KeycloakArgs with defaults applied and validated. */
 export interface ResolvedKeycloakArgs {
+  /** Namespace of the Keycloak CR and everything the component creates. */
   readonly namespace: string;
+  /** The stack (app.kubernetes.io/instance). */
   readonly instance: string;
+  /** Name of the Keycloak CR. */
   readonly name: string;
+  /** Pinned server image. */
   readonly image: string;
+  /** Pinned keycloak-config-cli image of the realm Job. */
   readonly configCliImage: string;
+  /** Server pods. */
   readonly instances: number;
+  /** Requests and limits of each server pod. */
   readonly resources: KeycloakResources;
+  /** Public host name (realm endpoints only). */
   readonly hostname: string;
+  /** Internal host name of the admin console and API. */
   readonly adminHostname: string;
+  /** The database on the PostgresCluster (direct to the primary). */
   readonly database: Required<Omit<KeycloakDatabaseArgs, "podLabels">> & { readonly podLabels: Readonly<Record<string, string>> };
+  /** Issuer of the pods' server certificate. */
   readonly tls: KeycloakArgs["tls"];
+  /** The bootstrap admin's login Secret. */
   readonly bootstrapAdmin: LoginSecretRef;
+  /** The platform realm. */
   readonly realm: Required<KeycloakRealmArgs>;
+  /** Pods allowed to reach the servers. */
   readonly ingressFrom: KeycloakArgs["ingressFrom"];
+  /** Proxy header the edge sets. */
   readonly proxyHeaders: "xforwarded" | "forwarded";
+  /** Pod anti-affinity across nodes. */
   readonly antiAffinity: "required" | "preferred";
+  /** Kubernetes cluster domain. */
   readonly clusterDomain: string;
+  /** Namespace Prometheus scrapes from. */
   readonly monitoringNamespace: string;
+  /** Extra labels on what the component creates. */
   readonly labels: Readonly<Record<string, string>>;
   /** `https://<hostname>/realms/<realm>`: the issuer every client and token uses. */
   readonly issuerUrl: string;

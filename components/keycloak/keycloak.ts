@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { childDependsOn } from "../lib/deps";
 import { invalidArg } from "../lib/errors";
 import { standardLabels } from "../lib/labels";
-import { applyTransform as apply, type Transform } from "../lib/transform";
+import { applyTransform as apply, type CustomResourceArgs as CR, type Transform } from "../lib/transform";
 import { prometheusRule, serviceMonitor, type PrometheusRuleSpec, type ServiceMonitorSpec } from "../monitoring/monitors";
 import { resolveKeycloakArgs, type KeycloakArgs, type ResolvedKeycloakArgs } from "./args";
 import { KEYCLOAK_FACTS, operatorLabels } from "./facts";
@@ -12,30 +12,44 @@ import { realmJobPolicy, serverPolicy } from "./network";
 import { backendTlsHostname, certificateSpec, keycloakSpec, REALM_CONFIGMAP_KEY, realmDocumentJson, realmJobSpec, realmObjectName, realmRevision, serviceMonitorSpec, tlsSecretName } from "./spec";
 import { KEYCLOAK_API_VERSION } from "./versions";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
 
+/** Escape hatches: each child's args, just before it is created. */
 export interface KeycloakTransforms {
+  /** The Keycloak CR. */
   readonly keycloak?: Transform<CR>;
+  /** The pods' server certificate. */
   readonly certificate?: Transform<CR>;
+  /** The gateway's BackendTLSPolicy to the pods. */
   readonly backendTlsPolicy?: Transform<CR>;
+  /** The realm document (named by its hash). */
   readonly realmConfigMap?: Transform<k8s.core.v1.ConfigMapArgs>;
+  /** The keycloak-config-cli Job (named by the document's hash). */
   readonly realmJob?: Transform<k8s.batch.v1.JobArgs>;
+  /** PodDisruptionBudget of the servers. */
   readonly pdb?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
+  /** NetworkPolicy of the servers. */
   readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
+  /** NetworkPolicy of the realm Job. */
   readonly realmJobNetworkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
+  /** ServiceMonitor on the management port. */
   readonly serviceMonitor?: Transform<CR>;
+  /** The Keycloak alerts. */
   readonly prometheusRule?: Transform<CR>;
 }
 
+/** KeycloakArgs plus what the component waits for and its transforms. */
 export interface KeycloakComponentArgs extends KeycloakArgs {
   /** The operator (KeycloakOperator.ready), or nothing when the cluster has its own. @default [] */
   readonly operatorReady?: readonly pulumi.Resource[];
+  /** The prometheus-operator CRDs. */
   readonly monitoringCrdsReady?: readonly pulumi.Resource[];
+  /** cert-manager. */
   readonly certManagerReady?: readonly pulumi.Resource[];
   /** Gateway API CRDs (BackendTLSPolicy), when this stack installs them. @default [] */
   readonly gatewayCrdsReady?: readonly pulumi.Resource[];
   /** The database and the Secrets the server and the realm Job read. @default [] */
   readonly dependsOnData?: readonly pulumi.Resource[];
+  /** Escape hatches per child. */
   readonly transform?: KeycloakTransforms;
 }
 
@@ -47,18 +61,29 @@ export interface KeycloakComponentArgs extends KeycloakArgs {
  * (re-encrypting to 8443); PDB, NetworkPolicies, ServiceMonitor and alerts.
  */
 export class Keycloak extends pulumi.ComponentResource {
+  /** The resolved args. */
   public readonly args: ResolvedKeycloakArgs;
+  /** The Keycloak CR. */
   public readonly keycloak: k8s.apiextensions.CustomResource;
+  /** The pods' server certificate. */
   public readonly certificate: k8s.apiextensions.CustomResource;
+  /** The gateway's BackendTLSPolicy to the pods. */
   public readonly backendTlsPolicy: k8s.apiextensions.CustomResource;
+  /** The realm document (named by its hash). */
   public readonly realmConfigMap: k8s.core.v1.ConfigMap;
+  /** The keycloak-config-cli Job (named by the document's hash). */
   public readonly realmJob: k8s.batch.v1.Job;
+  /** PodDisruptionBudget of the servers. */
   public readonly pdb: k8s.policy.v1.PodDisruptionBudget;
+  /** NetworkPolicy of the servers. */
   public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+  /** ServiceMonitor on the management port. */
   public readonly serviceMonitor: k8s.apiextensions.CustomResource;
+  /** The Keycloak alerts. */
   public readonly prometheusRule?: k8s.apiextensions.CustomResource;
   /** The operator's Service and its https port: what routes send to. */
   public readonly service: { readonly name: string; readonly port: number };
+  /** The realm's issuer URL. */
   public readonly issuerUrl: string;
 
   constructor(name: string, args: KeycloakComponentArgs, opts?: pulumi.ComponentResourceOptions) {

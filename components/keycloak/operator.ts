@@ -67,6 +67,7 @@ export function intoNamespace(namespace: string): pulumi.ResourceTransform {
  */
 export const OPERATOR_POD_LABELS = { "app.kubernetes.io/name": "keycloak-operator" } as const;
 
+/** Args of the Keycloak operator install. */
 export interface KeycloakOperatorArgs {
   /**
    * Namespace the operator runs in. Its manifest is namespace-scoped: it watches only its own
@@ -104,11 +105,17 @@ export function operatorPolicy(): k8s.types.input.networking.v1.NetworkPolicySpe
 
 /** The operator; `ready` is what every Keycloak CR waits for. */
 export class KeycloakOperator extends pulumi.ComponentResource {
+  /** The operator's CRDs. */
   public readonly crds: readonly k8s.yaml.v2.ConfigFile[];
+  /** The operator's Deployment and RBAC. */
   public readonly operator: k8s.yaml.v2.ConfigFile;
+  /** NetworkPolicy of the servers. */
   public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+  /** Namespace of the Keycloak CR and everything the component creates. */
   public readonly namespace: string;
+  /** What every Keycloak CR waits for. */
   public readonly ready: readonly pulumi.Resource[];
+  /** Operator version (the release manifests' tag). */
   public readonly version = KEYCLOAK_VERSION;
 
   constructor(name: string, args: KeycloakOperatorArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -27,16 +27,22 @@ export const REALM_LIMITS = {
   eventsExpirationSeconds: { min: 86_400, max: 90 * 86_400 },
 } as const;
 
+/** A setting the hardening policy bounds. */
 export type RealmLimitKey = keyof typeof REALM_LIMITS;
 
 /** Realm settings a stack chooses (stack config `keycloak.realm`), within REALM_LIMITS. */
 export interface RealmSettings {
   /** `external`: TLS required except from private addresses; `all`: always. */
   readonly sslRequired: "external" | "all";
+  /** Access token lifespan (at most 300). */
   readonly accessTokenLifespanSeconds: number;
+  /** SSO session idle timeout (at most 1800). */
   readonly ssoSessionIdleTimeoutSeconds: number;
+  /** SSO session max lifespan (at most 36000). */
   readonly ssoSessionMaxLifespanSeconds: number;
+  /** Password policy: minimum length and history. */
   readonly password: { readonly minLength: number; readonly history: number };
+  /** Brute-force detection: temporary lockouts only. */
   readonly bruteForce: {
     /** Failed logins before a temporary lockout. */
     readonly failureFactor: number;
@@ -47,9 +53,11 @@ export interface RealmSettings {
     readonly quickLoginCheckMilliSeconds: number;
     readonly minimumQuickLoginWaitSeconds: number;
   };
+  /** Login and admin events: how long they are kept. */
   readonly events: { readonly expirationSeconds: number };
 }
 
+/** The realm settings every environment starts from: the policy's strictest-but-usable values. */
 export const DEFAULT_REALM_SETTINGS: RealmSettings = {
   sslRequired: "external",
   accessTokenLifespanSeconds: 300,
@@ -114,9 +122,11 @@ export type RealmClientId = keyof typeof CLIENT_SECRET_ENV;
 /** The browser flow with OTP forced for `platform-admin` (top-level alias; set as the realm's browserFlow). */
 export const ADMIN_OTP_FLOW = "platform browser";
 
+/** What the realm document is built from. */
 export interface RealmDocumentArgs {
   /** Realm name. */
   readonly realm: string;
+  /** Realm settings within the hardening policy. */
   readonly settings: RealmSettings;
   /** Redirect URIs and web origins per client; exact URLs, never a wildcard. */
   readonly clients: {

@@ -16,8 +16,9 @@ export const KEYCLOAK_VERSION = "26.5.5";
 /** The server image the operator runs (the operator's default image for its own version). */
 export const KEYCLOAK_IMAGE = `quay.io/keycloak/keycloak:${KEYCLOAK_VERSION}`;
 
-/** keycloak-config-cli built against Keycloak 26.5.5 (Docker Hub `adorsys/keycloak-config-cli`). */
+/** keycloak-config-cli release (its images are tagged `<release>-<server version>`). */
 export const CONFIG_CLI_VERSION = "6.5.1";
+/** keycloak-config-cli built against Keycloak 26.5.5 (Docker Hub `adorsys/keycloak-config-cli`). */
 export const CONFIG_CLI_IMAGE = `docker.io/adorsys/keycloak-config-cli:${CONFIG_CLI_VERSION}-${KEYCLOAK_VERSION}`;
 
 /**
@@ -26,6 +27,7 @@ export const CONFIG_CLI_IMAGE = `docker.io/adorsys/keycloak-config-cli:${CONFIG_
  * applied to the namespace it is installed in).
  */
 const K8S_RESOURCES = `https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/${KEYCLOAK_VERSION}/kubernetes`;
+/** The operator's pinned release manifests: the two CRDs and its Deployment + RBAC. */
 export const OPERATOR_MANIFESTS = {
   keycloakCrd: `${K8S_RESOURCES}/keycloaks.k8s.keycloak.org-v1.yml`,
   realmImportCrd: `${K8S_RESOURCES}/keycloakrealmimports.k8s.keycloak.org-v1.yml`,

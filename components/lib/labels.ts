@@ -6,6 +6,7 @@
 export const PART_OF = "platform";
 export const MANAGED_BY = "pulumi";
 
+/** What {@link standardLabels} are made of: the app's name, the stack (instance) and the component. */
 export interface LabelArgs {
   /** app.kubernetes.io/name, e.g. "core-api". */
   readonly name: string;
@@ -15,6 +16,7 @@ export interface LabelArgs {
   readonly component: string;
 }
 
+/** The recommended `app.kubernetes.io/*` labels (name, instance, component, part-of, managed-by) of an object the platform creates. */
 export function standardLabels(a: LabelArgs): Record<string, string> {
   return {
     "app.kubernetes.io/name": a.name,
@@ -25,6 +27,7 @@ export function standardLabels(a: LabelArgs): Record<string, string> {
   };
 }
 
+/** The labels that select an app's pods (`app.kubernetes.io/name` and `app.kubernetes.io/instance`): stable for the life of a Deployment or StatefulSet. */
 export function selectorLabels(a: Pick<LabelArgs, "name" | "instance">): Record<string, string> {
   return {
     "app.kubernetes.io/name": a.name,

@@ -50,6 +50,7 @@ export const DEFAULT_SECRET_KEYS = {
   heartbeatUrl: "heartbeat-url",
 } as const;
 
+/** The PagerDuty receiver: critical alerts page through the Events API v2; the routing key stays in a Secret. */
 export interface PagerDutyReceiverArgs {
   /** Secret key holding the PagerDuty Events API v2 integration (routing) key. @default "pagerduty-routing-key" */
   readonly routingKeySecretKey?: string;
@@ -61,6 +62,7 @@ export interface PagerDutyReceiverArgs {
   readonly url?: string;
 }
 
+/** The Slack receiver: an incoming webhook whose URL stays in a Secret. */
 export interface SlackReceiverArgs {
   /** Secret key holding the Slack incoming-webhook URL (the URL is the credential). @default "slack-api-url" */
   readonly apiUrlSecretKey?: string;
@@ -68,8 +70,10 @@ export interface SlackReceiverArgs {
   readonly channel?: string;
 }
 
+/** The alert severities that are routed to receivers. */
 export type RoutedSeverity = "critical" | "warning";
 
+/** The email receiver: SMTP server, sender and recipients; the password stays in a Secret. */
 export interface EmailReceiverArgs {
   /** Recipient address(es), comma-separated. @example "oncall@example.com" */
   readonly to: string;
@@ -87,6 +91,7 @@ export interface EmailReceiverArgs {
   readonly alsoFor?: readonly RoutedSeverity[];
 }
 
+/** The heartbeat receiver: the always-firing Watchdog alert is sent to a dead man's switch, which alarms when it stops arriving. */
 export interface HeartbeatReceiverArgs {
   /**
    * Secret key holding the heartbeat URL (dead man's switch URLs carry a token), read
@@ -102,6 +107,7 @@ export interface HeartbeatReceiverArgs {
   readonly url?: string;
 }
 
+/** An Alertmanager route for one team: alerts whose team label names it go to the team's own receivers. */
 export interface TeamRouteArgs {
   /** Team name, matched against the `teamLabel` of alerts; lower case, digits and dashes. @example "database" */
   readonly name: string;
@@ -111,6 +117,7 @@ export interface TeamRouteArgs {
   readonly slack?: { readonly apiUrlSecretKey?: string; readonly channel?: string };
 }
 
+/** Alertmanager's grouping and repeat timings. */
 export interface AlertRoutingTimings {
   /** Wait before the first notification of a new group. @default "30s" */
   readonly groupWait?: string;
@@ -126,6 +133,7 @@ export interface AlertRoutingTimings {
   readonly resolveTimeout?: string;
 }
 
+/** Where alerts go: the pager for critical alerts, chat for warnings, email, a heartbeat (dead man's switch) and per-team routes. */
 export interface AlertRoutingArgs {
   /** Critical alerts page here. @default - no pager: critical goes to chat, else email, else nowhere */
   readonly pagerduty?: PagerDutyReceiverArgs;
@@ -169,6 +177,7 @@ export interface ResolvedAlertRoutingArgs {
 
 // ---- the rendered config (the subset of alertmanager.yaml this module writes) ----
 
+/** An Alertmanager route as it is written in its configuration file. */
 export interface AmRoute {
   receiver?: string;
   matchers?: string[];
@@ -179,11 +188,13 @@ export interface AmRoute {
   continue?: boolean;
   routes?: AmRoute[];
 }
+/** An Alertmanager inhibit rule as it is written in its configuration file. */
 export interface AmInhibitRule {
   source_matchers: string[];
   target_matchers: string[];
   equal: string[];
 }
+/** An Alertmanager receiver as it is written in its configuration file. */
 export interface AmReceiver {
   name: string;
   pagerduty_configs?: Record<string, unknown>[];
@@ -191,6 +202,7 @@ export interface AmReceiver {
   email_configs?: Record<string, unknown>[];
   webhook_configs?: Record<string, unknown>[];
 }
+/** The Alertmanager configuration {@link Monitoring} writes, as an object. */
 export interface AlertmanagerConfig {
   global: { resolve_timeout: string };
   route: AmRoute;

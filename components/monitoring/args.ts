@@ -17,11 +17,13 @@ export const RUNBOOK_BASE_URL = "https://github.com/example/platform/blob/main/d
 /** Kubernetes namespace kube-prometheus-stack is installed into. */
 export const MONITORING_NAMESPACE = "monitoring";
 
+/** CPU and memory requests and limits of a container. */
 export interface ResourceRequirements {
   readonly requests: { readonly cpu: string; readonly memory: string };
   readonly limits: { readonly cpu?: string; readonly memory: string };
 }
 
+/** Prometheus: replicas, retention, storage and resources. */
 export interface PrometheusArgs {
   /** Prometheus replicas (each scrapes everything: HA, not sharding). @default 1 */
   readonly replicas?: number;
@@ -39,6 +41,7 @@ export interface PrometheusArgs {
   readonly resources?: ResourceRequirements;
 }
 
+/** Alertmanager: replicas, alert routing and the receivers' credentials. */
 export interface AlertmanagerArgs {
   /** Alertmanager replicas (clustered; they deduplicate notifications). @default 1 */
   readonly replicas?: number;
@@ -57,6 +60,7 @@ export interface AlertmanagerArgs {
   readonly credentials?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
+/** Grafana: the admin login (and its rotation), host name and persistence. */
 export interface GrafanaArgs {
   /**
    * Admin login; stored in a Secret Grafana reads (`admin.existingSecret`). `rotation`: the
@@ -81,7 +85,9 @@ export interface GrafanaArgs {
 export interface GrafanaOAuthArgs {
   /** Issuer URL, e.g. `https://auth.example.com/realms/platform`. */
   readonly issuerUrl: string;
+  /** The realm's client for Grafana. */
   readonly clientId: string;
+  /** Its secret (a generated one); stored in Secret grafana-oauth. */
   readonly clientSecret: pulumi.Input<string>;
   /** Rotation stamp of the generated secret (rolls Grafana's pods when it changes). */
   readonly rotation?: { readonly from: string; readonly stamp: string };
@@ -91,6 +97,7 @@ export interface GrafanaOAuthArgs {
   readonly name?: string;
 }
 
+/** An Ingress for Grafana, for clusters that use an ingress controller. */
 export interface GrafanaIngressArgs {
   /** @default "nginx" */
   readonly className?: string;
@@ -100,6 +107,7 @@ export interface GrafanaIngressArgs {
   readonly tls?: boolean;
 }
 
+/** The platform's alert rules: runbook links, threshold and duration overrides, SLOs and the scrapes whose absence alerts. */
 export interface AlertRulesArgs {
   /** Base URL of the runbooks every alert links. @default RUNBOOK_BASE_URL */
   readonly runbookBaseUrl?: string;
@@ -120,6 +128,7 @@ export interface AlertRulesArgs {
   readonly scrapes?: readonly ExpectedScrape[];
 }
 
+/** Args of {@link Monitoring}: kube-prometheus-stack (Prometheus, Alertmanager, Grafana), its alert rules, dashboards, SLOs and alert routing. */
 export interface MonitoringArgs {
   /** The stack (app.kubernetes.io/instance). */
   readonly instance: string;
@@ -149,6 +158,7 @@ export interface MonitoringArgs {
   readonly controlPlane?: ControlPlane;
 }
 
+/** {@link MonitoringArgs} with every default applied, as {@link resolveMonitoringArgs} returns them. */
 export interface ResolvedMonitoringArgs {
   readonly instance: string;
   readonly namespace: string;

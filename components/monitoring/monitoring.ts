@@ -12,6 +12,7 @@ import { pinnedReleaseArgs } from "../lib/helm";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 import { derivedFromAnnotations } from "../secrets/rotation";
 
+/** Escape hatches of {@link Monitoring}, one per child. */
 export interface MonitoringTransforms {
   readonly namespace?: Transform<k8s.core.v1.NamespaceArgs>;
   readonly crdsRelease?: Transform<k8s.helm.v3.ReleaseArgs>;
@@ -19,6 +20,7 @@ export interface MonitoringTransforms {
   readonly values?: Transform<Record<string, unknown>>;
   readonly release?: Transform<k8s.helm.v3.ReleaseArgs>;
   readonly grafanaAdminSecret?: Transform<k8s.core.v1.SecretArgs>;
+  /** The Secret with Grafana's OAuth client secret. */
   readonly grafanaOAuthSecret?: Transform<k8s.core.v1.SecretArgs>;
   readonly receiversSecret?: Transform<k8s.core.v1.SecretArgs>;
   readonly dashboard?: Transform<k8s.core.v1.ConfigMapArgs>;
@@ -26,6 +28,7 @@ export interface MonitoringTransforms {
   readonly prometheusRule?: Transform<k8s.apiextensions.CustomResourceArgs>;
 }
 
+/** {@link MonitoringArgs} plus the escape hatches per child. */
 export interface MonitoringComponentArgs extends MonitoringArgs {
   /** Escape hatch per child, applied to the args just before the child is created. */
   readonly transform?: MonitoringTransforms;

@@ -25,11 +25,13 @@ export interface ScrapeEndpoint {
   readonly [field: string]: unknown;
 }
 
+/** A Kubernetes label selector (`matchLabels`, `matchExpressions`). */
 export interface LabelSelector {
   readonly matchLabels?: Readonly<Record<string, string>>;
   readonly matchExpressions?: readonly { readonly key: string; readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; readonly values?: readonly string[] }[];
 }
 
+/** The spec of a prometheus-operator ServiceMonitor. */
 export interface ServiceMonitorSpec {
   readonly selector: LabelSelector;
   /** @default - the monitor's own namespace */
@@ -52,6 +54,7 @@ export interface PrometheusRuleSpec {
   readonly groups: readonly Readonly<Record<string, unknown>>[];
 }
 
+/** Args of {@link serviceMonitor}: name, namespace, labels and spec of the object. */
 export interface MonitorObjectArgs<Spec> {
   /** metadata.name. */
   readonly name: string;

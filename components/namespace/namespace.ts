@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { invalidArg } from "../lib/errors";
 import { PART_OF, MANAGED_BY } from "../lib/labels";
 
+/** Args of {@link PlatformNamespace}: the namespace's name, the stack and its Pod Security level. */
 export interface PlatformNamespaceArgs {
   /** The namespace's name. @example "platform-prod" */
   readonly name: string;

@@ -15,11 +15,13 @@ import { storePolicy, storeSelector } from "./network";
 import { STORE_KEYS } from "./spec";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
+/** Escape hatches of the in-cluster object store (for clusters without S3), one per child. */
 export interface InClusterStoreTransforms {
   readonly deployment?: Transform<k8s.apps.v1.DeploymentArgs>;
   readonly pvc?: Transform<k8s.core.v1.PersistentVolumeClaimArgs>;
 }
 
+/** The in-cluster object store {@link PostgresCluster} creates when `objectStore.kind` is "in-cluster". */
 export interface InClusterStore {
   readonly credentials: k8s.core.v1.Secret;
   readonly pvc: k8s.core.v1.PersistentVolumeClaim;

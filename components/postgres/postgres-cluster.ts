@@ -14,8 +14,9 @@ import { createS3Backups, type S3Backups, type S3Transforms } from "./s3";
 import { clusterSpec, databaseSpec, objectStoreSpec, poolerSelector, poolerSpec, scheduledBackupSpec } from "./spec";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
+import type { CustomResourceArgs as CR } from "../lib/transform";
 
+/** Escape hatches of {@link PostgresCluster}, one per child. */
 export interface PostgresClusterTransforms extends S3Transforms, InClusterStoreTransforms {
   readonly cluster?: Transform<CR>;
   readonly pooler?: Transform<CR>;
@@ -29,6 +30,7 @@ export interface PostgresClusterTransforms extends S3Transforms, InClusterStoreT
   readonly grantsJob?: Transform<k8s.batch.v1.JobArgs>;
 }
 
+/** {@link PostgresClusterArgs} plus what the custom resources wait for and the escape hatches per child. */
 export interface PostgresClusterComponentArgs extends PostgresClusterArgs {
   /** Operators and CRDs (CloudNativePG, Barman Cloud plugin) every custom resource waits for. @default [] */
   readonly operatorsReady?: readonly pulumi.Resource[];

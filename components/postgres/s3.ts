@@ -3,11 +3,13 @@
  * with lifecycle expiry and optional Object Lock, and an IAM role the cluster's
  * service account assumes through IRSA, allowed only on this cluster's prefix.
  */
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
+import { loadAws } from "../lib/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedPostgresClusterArgs } from "./args";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
+/** Escape hatches of the S3 backup bucket and its IAM role, one per child. */
 export interface S3Transforms {
   readonly bucket?: Transform<aws.s3.BucketArgs>;
   readonly lifecycle?: Transform<aws.s3.BucketLifecycleConfigurationArgs>;
@@ -15,6 +17,7 @@ export interface S3Transforms {
   readonly rolePolicy?: Transform<aws.iam.RolePolicyArgs>;
 }
 
+/** The S3 bucket (versioned, encrypted, TLS-only, lifecycle) and the IRSA role {@link PostgresCluster} creates when `objectStore.kind` is "s3". */
 export interface S3Backups {
   readonly bucket: aws.s3.Bucket;
   readonly versioning: aws.s3.BucketVersioning;
@@ -98,45 +101,46 @@ export function lifecycleRules(a: ResolvedPostgresClusterArgs): aws.types.input.
 
 /** Creates the bucket and the IRSA role as children of `parent`. */
 export function createS3Backups(name: string, a: ResolvedPostgresClusterArgs, parent: pulumi.Resource, t: S3Transforms = {}): S3Backups {
+  const sdk = loadAws();
   const l = a.layout;
   const opts = { parent };
   const bucketName = l.bucket;
-  const bucket = new aws.s3.Bucket(
+  const bucket = new sdk.s3.Bucket(
     `${name}-bucket`,
     apply(t.bucket, { bucket: bucketName, forceDestroy: false, objectLockEnabled: a.objectLock, tags: { "platform:purpose": "postgres-backups", "platform:cluster": a.baseName } }),
     { parent, protect: a.deletionProtection },
   );
-  const versioning = new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
-  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+  const versioning = new sdk.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
+  const encryption = new sdk.s3.BucketServerSideEncryptionConfiguration(
     `${name}-bucket-encryption`,
     { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
     opts,
   );
-  const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+  const publicAccessBlock = new sdk.s3.BucketPublicAccessBlock(
     `${name}-bucket-public-access-block`,
     { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
     opts,
   );
-  const policy = new aws.s3.BucketPolicy(`${name}-bucket-policy`, { bucket: bucket.id, policy: bucket.bucket.apply(tlsOnlyPolicy) }, { parent, dependsOn: [publicAccessBlock] });
-  const lifecycle = new aws.s3.BucketLifecycleConfiguration(
+  const policy = new sdk.s3.BucketPolicy(`${name}-bucket-policy`, { bucket: bucket.id, policy: bucket.bucket.apply(tlsOnlyPolicy) }, { parent, dependsOn: [publicAccessBlock] });
+  const lifecycle = new sdk.s3.BucketLifecycleConfiguration(
     `${name}-bucket-lifecycle`,
     apply(t.lifecycle, { bucket: bucket.id, rules: lifecycleRules(a) }),
     { parent, dependsOn: [versioning] },
   );
   const objectLock = a.objectLock
-    ? new aws.s3.BucketObjectLockConfiguration(
+    ? new sdk.s3.BucketObjectLockConfiguration(
         `${name}-bucket-object-lock`,
         { bucket: bucket.id, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "GOVERNANCE", days: l.retentionDays } } },
         { parent, dependsOn: [versioning] },
       )
     : undefined;
   const roleName = `platform-${a.instance}-${a.baseName}-backup`.slice(0, 64);
-  const role = new aws.iam.Role(
+  const role = new sdk.iam.Role(
     `${name}-backup-role`,
     apply(t.role, { name: roleName, description: `Barman Cloud backups of PostgreSQL ${a.namespace}/${a.baseName}`, assumeRolePolicy: trustPolicy(a), maxSessionDuration: 3600 }),
     opts,
   );
-  const rolePolicy = new aws.iam.RolePolicy(
+  const rolePolicy = new sdk.iam.RolePolicy(
     `${name}-backup-role-policy`,
     apply(t.rolePolicy, { name: "postgres-backups", role: role.id, policy: bucket.bucket.apply((b) => accessPolicy(b, l.clusterPrefix)) }),
     opts,

@@ -4,6 +4,7 @@ import { isByteQuantity, isCpuQuantity, parseQuantity } from "../lib/quantities"
 import { OPERATOR_FACTS } from "./facts";
 import { RABBITMQ_IMAGE } from "./versions";
 
+/** CPU and memory requests and limits of each broker pod. */
 export interface RabbitMqResources {
   readonly requests: { readonly cpu: string; readonly memory: string };
   readonly limits: { readonly cpu?: string; readonly memory: string };
@@ -45,11 +46,13 @@ export interface RabbitMqAppArgs {
   readonly namespace?: string;
 }
 
+/** TLS of the broker: the cert-manager issuer of its server certificate. */
 export interface RabbitMqTlsArgs {
   /** cert-manager issuer of the server certificate (covers the Services and every pod). */
   readonly issuer: { readonly name: string; readonly kind: "Issuer" | "ClusterIssuer" };
 }
 
+/** Args of {@link RabbitMq}: a RabbitmqCluster (quorum queues) with its users, vhosts, work queues and dead-lettering, network policy and monitoring. */
 export interface RabbitMqArgs {
   /** Namespace (must exist, with the platform's default-deny NetworkPolicy). */
   readonly namespace: string;
@@ -102,6 +105,7 @@ export interface RabbitMqArgs {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** A work queue after defaults: its name, dead-letter exchange and queue, delivery limit and message TTL. */
 export interface ResolvedWorkQueue {
   readonly name: string;
   readonly deadLetterExchange: string;
@@ -110,6 +114,7 @@ export interface ResolvedWorkQueue {
   readonly messageTtlMs?: number;
 }
 
+/** An application's RabbitMQ access after defaults: user, vhost, permissions, queues and the pods allowed to connect. */
 export interface ResolvedApp {
   readonly name: string;
   readonly vhost: string;
@@ -120,6 +125,7 @@ export interface ResolvedApp {
   readonly namespace: string;
 }
 
+/** {@link RabbitMqArgs} with every default applied, as {@link resolveRabbitMqArgs} returns them. */
 export interface ResolvedRabbitMqArgs {
   readonly namespace: string;
   readonly instance: string;

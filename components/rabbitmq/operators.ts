@@ -34,6 +34,7 @@ export const sharedNamespaceTransform: pulumi.ResourceTransform = (args) => {
   };
 };
 
+/** Args of {@link RabbitMqOperators}: what the operators wait for (cert-manager) and their pinned manifests. */
 export interface RabbitMqOperatorsArgs {
   /** cert-manager (CRDs and controller) both operators' webhook certificates wait for. */
   readonly certManagerReady?: readonly pulumi.Resource[];

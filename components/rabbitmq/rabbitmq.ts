@@ -11,7 +11,7 @@ import { brokerServiceMonitorSpec, rabbitmqPrometheusRuleSpec } from "./monitori
 import { brokerPolicy, brokerPorts } from "./network";
 import { amqpPort, certificateDnsNames, RABBITMQ_API_VERSION, rabbitmqClusterSpec, tlsSecretName, topology } from "./spec";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
+import type { CustomResourceArgs as CR } from "../lib/transform";
 
 /** How one application reaches its vhost. */
 export interface RabbitMqConnection {
@@ -29,6 +29,7 @@ export interface RabbitMqConnection {
   readonly queues: readonly { readonly name: string; readonly deadLetterQueue: string }[];
 }
 
+/** Escape hatches of {@link RabbitMq}, one per child. */
 export interface RabbitMqTransforms {
   readonly cluster?: Transform<CR>;
   readonly topology?: Transform<CR>;
@@ -39,6 +40,7 @@ export interface RabbitMqTransforms {
   readonly certificate?: Transform<CR>;
 }
 
+/** {@link RabbitMqArgs} plus what the custom resources wait for and the escape hatches per child. */
 export interface RabbitMqComponentArgs extends RabbitMqArgs {
   /** The operators (RabbitMqOperators.ready, or nothing when the cluster has its own). @default [] */
   readonly operatorsReady?: readonly pulumi.Resource[];

@@ -6,6 +6,7 @@ import { FLAVORS, REDIS_EXPORTER_IMAGE, type RedisFlavor } from "./versions";
 /** What the data is for: decides the eviction policy when `maxmemoryPolicy` is not set. */
 export type RedisUse = "cache" | "sessions";
 
+/** The `maxmemory-policy` values Redis accepts. */
 export const MAXMEMORY_POLICIES = [
   "noeviction",
   "allkeys-lru",
@@ -16,6 +17,7 @@ export const MAXMEMORY_POLICIES = [
   "volatile-random",
   "volatile-ttl",
 ] as const;
+/** A Redis `maxmemory-policy` ({@link MAXMEMORY_POLICIES}). */
 export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
 
 /** Eviction policy per use: a cache drops the least recently used keys; sessions, queues and rate limits must never lose a key silently. */
@@ -40,6 +42,7 @@ export interface RedisClient {
   readonly namespace?: string;
 }
 
+/** Redis Sentinel (mode "sentinel"): replicas, quorum, master name, failover timings and resources. */
 export interface SentinelArgs {
   /** Sentinel pods. Odd, so a majority exists. @default 3 */
   readonly replicas?: number;
@@ -57,11 +60,13 @@ export interface SentinelArgs {
   readonly resources?: RedisResources;
 }
 
+/** CPU and memory requests and limits of each Redis pod. */
 export interface RedisResources {
   readonly requests: { readonly cpu: string; readonly memory: string };
   readonly limits: { readonly cpu?: string; readonly memory: string };
 }
 
+/** TLS of Redis: the cert-manager issuer of its server certificate. */
 export interface RedisTlsArgs {
   /** cert-manager issuer of the server certificate (covers every pod and Service name). */
   readonly issuer: { readonly name: string; readonly kind: "Issuer" | "ClusterIssuer" };
@@ -73,6 +78,7 @@ export interface RedisTlsArgs {
   readonly clientCertificates?: boolean;
 }
 
+/** Args of {@link Redis}: Redis or Valkey from the official images, standalone or with Sentinel, ACL users, persistence, TLS, network policy and monitoring. */
 export interface RedisArgs {
   /** Namespace (must exist, with the platform's default-deny NetworkPolicy). */
   readonly namespace: string;
@@ -160,6 +166,7 @@ export interface RedisArgs {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** {@link SentinelArgs} after defaults. */
 export interface ResolvedSentinel {
   readonly replicas: number;
   readonly quorum: number;
@@ -173,6 +180,7 @@ export interface ResolvedSentinel {
   readonly headless: string;
 }
 
+/** {@link RedisArgs} with every default applied, as {@link resolveRedisArgs} returns them. */
 export interface ResolvedRedisArgs {
   readonly namespace: string;
   readonly instance: string;

@@ -9,6 +9,7 @@ export interface SecretKeyRef {
   readonly key: string;
 }
 
+/** A Redis host and port. */
 export interface RedisEndpoint {
   readonly host: string;
   readonly port: number;
@@ -36,6 +37,7 @@ export interface RedisConnection {
   readonly cidrs?: readonly string[];
 }
 
+/** Environment variables for an application container: plain values and values read from Secrets. */
 export interface AppEnv {
   readonly env: Record<string, string>;
   readonly secretEnv: Record<string, SecretKeyRef>;

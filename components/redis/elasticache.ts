@@ -5,7 +5,8 @@
  * security group that admits only the given CIDRs, and a NetworkPolicy that lets
  * only the declared client pods leave the namespace for it.
  */
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
+import { loadAws } from "../lib/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childDependsOn } from "../lib/deps";
@@ -15,6 +16,7 @@ import { applyTransform as apply, type Transform } from "../lib/transform";
 import type { MaxmemoryPolicy, RedisClient } from "./args";
 import type { RedisConnection } from "./connection";
 
+/** Args of {@link ElastiCacheRedis}: engine and node type, replicas, VPC and subnets, allowed CIDRs, snapshots, the AUTH token and the client pods. */
 export interface ElastiCacheArgs {
   /** Namespace of the client pods and of the endpoint Secret. */
   readonly namespace: string;
@@ -50,6 +52,7 @@ export interface ElastiCacheArgs {
   };
 }
 
+/** {@link ElastiCacheArgs} with every default applied, as {@link resolveElastiCacheArgs} returns them. */
 export interface ResolvedElastiCacheArgs extends Required<Omit<ElastiCacheArgs, "transform" | "name">> {
   readonly name: string;
   readonly replicationGroupId: string;
@@ -59,6 +62,7 @@ export interface ResolvedElastiCacheArgs extends Required<Omit<ElastiCacheArgs, 
 const C = "ElastiCacheRedis";
 export const ELASTICACHE_PORT = 6379;
 
+/** Validates {@link ElastiCacheArgs} and applies the defaults, creating nothing. Throws {@link PlatformConfigError} naming the bad field and value. */
 export function resolveElastiCacheArgs(componentName: string, a: ElastiCacheArgs): ResolvedElastiCacheArgs {
   const name = a.name ?? componentName;
   const replicationGroupId = `${a.instance}-${name}`.toLowerCase();
@@ -98,6 +102,7 @@ export function resolveElastiCacheArgs(componentName: string, a: ElastiCacheArgs
   };
 }
 
+/** Redis on AWS ElastiCache (a replication group with its subnet group, security group and parameters), with the same {@link RedisConnection} as the in-cluster {@link Redis}. */
 export class ElastiCacheRedis extends pulumi.ComponentResource {
   public readonly args: ResolvedElastiCacheArgs;
   public readonly connection: RedisConnection;
@@ -110,11 +115,12 @@ export class ElastiCacheRedis extends pulumi.ComponentResource {
   constructor(name: string, args: ElastiCacheArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:data:ElastiCacheRedis", name, {}, opts);
     const a = resolveElastiCacheArgs(name, args);
+    const sdk = loadAws();
     this.args = a;
     const id = a.replicationGroupId;
     const tags = { "platform:component": "redis", "platform:stack": a.instance };
-    const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, { name: id, subnetIds: [...a.subnetIds], description: `Redis of ${a.instance}`, tags }, { parent: this });
-    this.securityGroup = new aws.ec2.SecurityGroup(
+    const subnets = new sdk.elasticache.SubnetGroup(`${name}-subnets`, { name: id, subnetIds: [...a.subnetIds], description: `Redis of ${a.instance}`, tags }, { parent: this });
+    this.securityGroup = new sdk.ec2.SecurityGroup(
       `${name}-securitygroup`,
       {
         name: `${id}-redis`,
@@ -126,7 +132,7 @@ export class ElastiCacheRedis extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const params = new aws.elasticache.ParameterGroup(
+    const params = new sdk.elasticache.ParameterGroup(
       `${name}-parameters`,
       { name: `${id}-${a.family}`, family: a.family, description: `Redis of ${a.instance}`, parameters: [{ name: "maxmemory-policy", value: a.maxmemoryPolicy }], tags },
       { parent: this },
@@ -155,7 +161,7 @@ export class ElastiCacheRedis extends pulumi.ComponentResource {
       applyImmediately: false,
       tags,
     };
-    this.replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-replicationgroup`, apply(args.transform?.replicationGroup, groupArgs), {
+    this.replicationGroup = new sdk.elasticache.ReplicationGroup(`${name}-replicationgroup`, apply(args.transform?.replicationGroup, groupArgs), {
       parent: this,
       protect: a.deletionProtection,
     });

@@ -25,8 +25,9 @@ import {
   sentinelStatefulSetSpec,
 } from "./spec";
 
-type CR = k8s.apiextensions.CustomResourceArgs;
+import type { CustomResourceArgs as CR } from "../lib/transform";
 
+/** Escape hatches of {@link Redis}, one per child. */
 export interface RedisTransforms {
   readonly statefulSet?: Transform<k8s.apps.v1.StatefulSetArgs>;
   readonly sentinelStatefulSet?: Transform<k8s.apps.v1.StatefulSetArgs>;
@@ -40,6 +41,7 @@ export interface RedisTransforms {
   readonly certificate?: Transform<CR>;
 }
 
+/** {@link RedisArgs} plus what the monitors wait for and the escape hatches per child. */
 export interface RedisComponentArgs extends RedisArgs {
   /** prometheus-operator CRDs the monitors and the PrometheusRule wait for. @default [] */
   readonly monitoringCrdsReady?: readonly pulumi.Resource[];

@@ -36,6 +36,7 @@ export const FLAVORS = {
   valkey: { image: VALKEY_IMAGE, server: "valkey-server", sentinel: "valkey-sentinel", cli: "valkey-cli", licence: "BSD-3-Clause" },
 } as const;
 
+/** The server {@link Redis} runs: Redis or Valkey ({@link FLAVORS}). */
 export type RedisFlavor = keyof typeof FLAVORS;
 
 /** uid/gid of the `redis` / `valkey` user in both official images. */

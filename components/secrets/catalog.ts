@@ -10,6 +10,7 @@ export type SecretAlphabet =
   /** Letters, digits and a conservative symbol set, for interactive logins. */
   | "login";
 
+/** A generated password: length, alphabet and the username stored beside it. */
 export interface PasswordSpec {
   readonly kind: "password";
   readonly length: number;
@@ -18,12 +19,14 @@ export interface PasswordSpec {
   readonly username?: string;
 }
 
+/** A generated random key of a number of bytes. */
 export interface KeySpec {
   readonly kind: "key";
   /** Key size in bytes; stored base64-encoded. */
   readonly bytes: number;
 }
 
+/** One secret {@link GeneratedSecrets} generates: its Secret's name, description, data key and what to generate. */
 export interface SecretSpec {
   /** The Kubernetes Secret's name and the id used to look it up. */
   readonly name: string;

@@ -7,6 +7,7 @@ import { standardLabels } from "../lib/labels";
 import { LOGIN_SYMBOLS, PLATFORM_SECRETS, dataKeyOf, type SecretSpec } from "./catalog";
 import type { RotationStamps } from "./rotation";
 
+/** Args of {@link GeneratedSecrets}: the namespace, the stack, which secrets to generate and their rotation values. */
 export interface GeneratedSecretsArgs {
   /** Namespace of the Kubernetes Secrets. */
   readonly namespace: pulumi.Input<string>;

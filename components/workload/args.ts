@@ -4,6 +4,7 @@ import { invalidArg } from "../lib/errors";
 import { isByteQuantity, isCpuQuantity } from "../lib/quantities";
 import { applyJvm, type JvmArgs } from "./jvm";
 
+/** The HTTP paths of the workload's startup, liveness and readiness probes. */
 export interface ProbePaths {
   /** Startup probe path; the app gets `startupFailureThreshold` × 5 s to start. */
   readonly startup: string;
@@ -11,6 +12,7 @@ export interface ProbePaths {
   readonly readiness: string;
 }
 
+/** A key of a Kubernetes Secret in the workload's namespace, read into an environment variable. */
 export interface SecretRef {
   /** Name of a Kubernetes Secret in the workload's namespace. */
   readonly secret: string;
@@ -28,6 +30,7 @@ export interface Peer {
   readonly ports: readonly number[];
 }
 
+/** Horizontal Pod Autoscaler of a workload: replica range and CPU target. */
 export interface AutoscalingArgs {
   /** @default false */
   readonly enabled?: boolean;
@@ -41,6 +44,7 @@ export interface AutoscalingArgs {
   readonly scaleDownStabilizationSeconds?: number;
 }
 
+/** CPU and memory requests and limits of the workload's container. */
 export interface ResourcesArgs {
   readonly requests?: { readonly cpu?: string; readonly memory?: string };
   readonly limits?: { readonly cpu?: string; readonly memory?: string };
@@ -79,6 +83,7 @@ export interface IngressArgs {
   readonly from: { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> } | { readonly cidrs: readonly string[] };
 }
 
+/** Args of {@link Workload}: an HTTP service's Deployment, Service, HPA, PDB, NetworkPolicy, ServiceMonitor and route, from its image, port, probes, env and resources. */
 export interface WorkloadArgs {
   /** Namespace (must exist). */
   readonly namespace: string;
@@ -154,6 +159,7 @@ export interface WorkloadArgs {
   readonly jvm?: JvmArgs;
 }
 
+/** {@link WorkloadArgs} with every default applied, as {@link resolveWorkloadArgs} returns them. */
 export interface ResolvedWorkloadArgs extends WorkloadArgs {
   readonly port: number;
   readonly replicas: number;

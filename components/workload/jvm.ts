@@ -15,6 +15,7 @@ import { invalidArg } from "../lib/errors";
 import { parseQuantity } from "../lib/quantities";
 import type { AutoscalingArgs, ResourcesArgs } from "./args";
 
+/** A JVM workload: heap as a share of the memory limit, so the container's limit holds heap and non-heap memory. */
 export interface JvmArgs {
   /**
    * Maximum heap as a percentage of the memory limit (`-XX:MaxRAMPercentage`). 25..75,
@@ -39,7 +40,8 @@ export interface JvmProblem {
   readonly message: string;
 }
 
-interface JvmInput {
+/** The part of a workload's args {@link jvmProblems} checks. */
+export interface JvmInput {
   readonly jvm?: JvmArgs;
   readonly autoscaling?: AutoscalingArgs;
   readonly resources: ResourcesArgs;

@@ -11,6 +11,7 @@ import { workloadPresenceRule } from "./presence";
 import { rotationAnnotations } from "../secrets/rotation";
 import { applyTransform as apply, type Transform } from "../lib/transform";
 
+/** Escape hatches of {@link Workload}, one per child. */
 export interface WorkloadTransforms {
   readonly deployment?: Transform<k8s.apps.v1.DeploymentArgs>;
   readonly service?: Transform<k8s.core.v1.ServiceArgs>;
@@ -24,6 +25,7 @@ export interface WorkloadTransforms {
   readonly prometheusRule?: Transform<k8s.apiextensions.CustomResourceArgs>;
 }
 
+/** {@link WorkloadArgs} plus what the monitors wait for and the escape hatches per child. */
 export interface WorkloadComponentArgs extends WorkloadArgs {
   /** What the ServiceMonitor waits for: the prometheus-operator CRDs, when this stack installs them. @default [] */
   readonly monitoringCrdsReady?: readonly pulumi.Resource[];

@@ -1,7 +1,7 @@
-import { selectorLabels } from "../../components/lib/labels";
-import { nodeRedisEnv, springRedisEnv } from "../../components/redis/connection";
-import { springRabbitEnv } from "../../components/rabbitmq/rabbitmq";
-import { Workload, type Peer, type SecretRef } from "../../components/workload";
+import { selectorLabels } from "@readiness/platform";
+import { nodeRedisEnv, springRedisEnv } from "@readiness/platform";
+import { springRabbitEnv } from "@readiness/platform";
+import { Workload, type Peer, type SecretRef } from "@readiness/platform";
 import type { DataParts, MonitoringParts, PlatformContext } from "./context";
 import type { EdgeParts } from "./edge";
 

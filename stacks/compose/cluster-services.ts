@@ -1,4 +1,4 @@
-import { ClusterServices } from "../../components/cluster-services";
+import { ClusterServices } from "@readiness/platform";
 import type { ClusterParts, PlatformContext } from "./context";
 import type { EdgeInstallParts } from "./edge";
 

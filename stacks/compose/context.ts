@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { RUNBOOK_BASE_URL } from "../../components/monitoring/args";
-import type { PlatformNamespace } from "../../components/namespace";
-import type { GeneratedSecrets } from "../../components/secrets";
-import type { RedisConnection } from "../../components/redis/connection";
-import type { RabbitMqConnection } from "../../components/rabbitmq/rabbitmq";
+import { RUNBOOK_BASE_URL } from "@readiness/platform";
+import type { PlatformNamespace } from "@readiness/platform";
+import type { GeneratedSecrets } from "@readiness/platform";
+import type { RedisConnection } from "@readiness/platform";
+import type { RabbitMqConnection } from "@readiness/platform";
 import type { StackConfig } from "../config";
 
 export interface TopologyNode {

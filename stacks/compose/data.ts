@@ -1,8 +1,8 @@
-import { MONITORING_NAMESPACE } from "../../components/monitoring/args";
-import { selectorLabels } from "../../components/lib/labels";
-import { instanceSelector, PostgresCluster, resolvePostgresClusterArgs, type ObjectStoreArgs, type PostgresClusterArgs } from "../../components/postgres";
-import { PLATFORM_SECRETS } from "../../components/secrets/catalog";
-import { operatorLabels } from "../../components/keycloak/facts";
+import { MONITORING_NAMESPACE } from "@readiness/platform";
+import { selectorLabels } from "@readiness/platform";
+import { instanceSelector, PostgresCluster, resolvePostgresClusterArgs, type ObjectStoreArgs, type PostgresClusterArgs } from "@readiness/platform";
+import { PLATFORM_SECRETS } from "@readiness/platform";
+import { operatorLabels } from "@readiness/platform";
 import type { StackConfig } from "../config";
 import { componentMonitoring, type ClusterParts, type DataParts, type MonitoringParts, type PlatformContext } from "./context";
 

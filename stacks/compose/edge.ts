@@ -4,8 +4,8 @@
  * cluster's Gateway for previews, or nothing of its own in Ingress mode.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { EdgeGateway, EdgeListeners, ENVOY_GATEWAY_VERSION, EnvoyGatewayInstall, LISTENERS, ServiceRoutes, type ClientAddressArgs, type GatewayRef } from "../../components/edge";
-import type { IngressArgs } from "../../components/workload";
+import { EdgeGateway, EdgeListeners, ENVOY_GATEWAY_VERSION, EnvoyGatewayInstall, LISTENERS, ServiceRoutes, type ClientAddressArgs, type GatewayRef } from "@readiness/platform";
+import type { IngressArgs } from "@readiness/platform";
 import type { StackConfig } from "../config";
 import type { MonitoringParts, PlatformContext } from "./context";
 

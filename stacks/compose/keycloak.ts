@@ -4,13 +4,10 @@
  * Job, and the gateway routes (public: the realm's endpoints only; internal: the admin console).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ServiceRoutes } from "../../components/edge";
-import { selectorLabels } from "../../components/lib/labels";
-import { MONITORING_NAMESPACE } from "../../components/monitoring/args";
-import { instanceSelector, resolvePostgresClusterArgs, rwServiceName } from "../../components/postgres";
-import { Keycloak, KeycloakOperator, KEYCLOAK_FACTS, operatorLabels, resolveKeycloakArgs, type KeycloakArgs } from "../../components/keycloak";
-import { PlatformConfigError } from "../../components/lib/errors";
-import { dataKeyOf, PLATFORM_SECRETS } from "../../components/secrets/catalog";
+import { instanceSelector, Keycloak, KeycloakOperator, KEYCLOAK_FACTS, MONITORING_NAMESPACE, operatorLabels, PlatformConfigError, PLATFORM_SECRETS, resolveKeycloakArgs, resolvePostgresClusterArgs, selectorLabels, ServiceRoutes, type KeycloakArgs } from "@readiness/platform";
+// Not part of the public API: the secrets catalogue's data key, CloudNativePG's -rw Service name, the Envoy pods' labels.
+import { dataKeyOf } from "../../components/secrets/catalog";
+import { rwServiceName } from "../../components/postgres";
 import type { StackConfig } from "../config";
 import { componentMonitoring, type ClusterParts, type MonitoringParts, type PlatformContext } from "./context";
 import { postgresClusterArgs } from "./data";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SLO_DEFAULTS, type WorkloadSlo } from "../../alerts/index";
-import { keycloakDashboards, platformDashboards, postgresDashboards, rabbitmqDashboards, redisDashboards } from "../../dashboards/index";
+import { SLO_DEFAULTS, type WorkloadSlo } from "@readiness/platform/alerts";
+import { keycloakDashboards, platformDashboards, postgresDashboards, rabbitmqDashboards, redisDashboards } from "@readiness/platform/dashboards";
 import {
   DEFAULT_SECRET_KEYS,
   KUBE_PROMETHEUS_STACK,
@@ -9,13 +9,13 @@ import {
   serviceMonitor,
   type AlertRoutingArgs,
   type TeamRouteArgs,
-} from "../../components/monitoring";
-import { CHART_SERVICE_PORTS } from "../../components/monitoring/chart-facts";
+} from "@readiness/platform";
+import { CHART_SERVICE_PORTS } from "@readiness/platform";
 import type { StackConfig } from "../config";
 import type { ClusterParts, MonitoringParts, PlatformContext } from "./context";
 import { adminHost } from "./edge";
 import { publicAuthHost, REALM } from "./keycloak";
-import { REALM_ROLES } from "../../components/keycloak/realm";
+import { REALM_ROLES } from "@readiness/platform";
 
 /** The SLOs the platform declares for its workloads (REQUIREMENTS.md: 99.9 %, reads p95 < 200 ms, writes < 500 ms). */
 export function platformSlos(namespace: string): WorkloadSlo[] {

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { selectorLabels } from "../../components/lib/labels";
-import { MONITORING_NAMESPACE } from "../../components/monitoring/args";
-import { RabbitMq, RabbitMqOperators, resolveRabbitMqArgs, type RabbitMqArgs, type RabbitMqConnection } from "../../components/rabbitmq";
-import { PLATFORM_SECRETS } from "../../components/secrets/catalog";
+import { selectorLabels } from "@readiness/platform";
+import { MONITORING_NAMESPACE } from "@readiness/platform";
+import { RabbitMq, RabbitMqOperators, resolveRabbitMqArgs, type RabbitMqArgs, type RabbitMqConnection } from "@readiness/platform";
+import { PLATFORM_SECRETS } from "@readiness/platform";
 import type { StackConfig } from "../config";
 import { componentMonitoring, type ClusterParts, type MonitoringParts, type PlatformContext } from "./context";
 

@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { selectorLabels } from "../../components/lib/labels";
-import { MONITORING_NAMESPACE } from "../../components/monitoring/args";
-import { Redis, resolveRedisArgs, type RedisArgs, type RedisConnection, type RedisUserSecret } from "../../components/redis";
-import { ElastiCacheRedis, resolveElastiCacheArgs, type ElastiCacheArgs } from "../../components/redis/elasticache";
-import { PLATFORM_SECRETS } from "../../components/secrets/catalog";
+import { selectorLabels } from "@readiness/platform";
+import { MONITORING_NAMESPACE } from "@readiness/platform";
+import { Redis, resolveRedisArgs, type RedisArgs, type RedisConnection, type RedisUserSecret } from "@readiness/platform";
+import { ElastiCacheRedis, resolveElastiCacheArgs, type ElastiCacheArgs } from "@readiness/platform";
+import { PLATFORM_SECRETS } from "@readiness/platform";
 import type { StackConfig } from "../config";
 import { componentMonitoring, type ClusterParts, type MonitoringParts, type PlatformContext } from "./context";
 
