@@ -16,6 +16,7 @@ import { checkKnownKeys, checkRunbookBaseUrl, resolveDomain, type DomainSpec } f
 import { POSTGRES_SPEC, postgresAlertGroups } from "./postgres";
 import { REDIS_SPEC, redisAlertGroups } from "./redis";
 import { RABBITMQ_SPEC, rabbitmqAlertGroups } from "./rabbitmq";
+import { KEYCLOAK_SPEC, keycloakAlertGroups } from "./keycloak";
 import { SLO_SPEC } from "./slo";
 import { isAlertRule, type AlertOptions, type Rule, type RuleGroup } from "./types";
 
@@ -29,6 +30,7 @@ export { scrapePresenceGroup, type ExpectedScrape } from "./presence";
 export { POSTGRES_SPEC, postgresAlertGroups } from "./postgres";
 export { REDIS_SPEC, redisAlertGroups } from "./redis";
 export { RABBITMQ_SPEC, rabbitmqAlertGroups } from "./rabbitmq";
+export { KEYCLOAK_SPEC, keycloakAlertGroups } from "./keycloak";
 export {
   SLO_SPEC,
   SLO_DEFAULTS,
@@ -62,6 +64,7 @@ export const ALERT_DOMAINS = {
   slo: SLO_SPEC,
   redis: REDIS_SPEC,
   rabbitmq: RABBITMQ_SPEC,
+  keycloak: KEYCLOAK_SPEC,
 } as const;
 
 type AnySpec = DomainSpec<string, string, string>;
@@ -143,6 +146,12 @@ export function redisRuleGroups(opts: AlertOptions): RuleGroup[] {
 export function rabbitmqRuleGroups(opts: AlertOptions): RuleGroup[] {
   validateAlertOptions(opts);
   return rabbitmqAlertGroups(opts);
+}
+
+/** Keycloak rules (the servers' management endpoints). */
+export function keycloakRuleGroups(opts: AlertOptions): RuleGroup[] {
+  validateAlertOptions(opts);
+  return keycloakAlertGroups(opts);
 }
 
 function sortedRecord(r: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {

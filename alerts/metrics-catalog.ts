@@ -12,7 +12,7 @@ export interface MetricInfo {
   readonly description: string;
 }
 
-const MICROMETER = "Micrometer (Spring Boot Actuator /actuator/prometheus)";
+const MICROMETER = "Micrometer (Spring Boot Actuator /actuator/prometheus; Keycloak's management port /metrics serves the http_server_* ones too)";
 const KSM = "kube-state-metrics";
 const CADVISOR = "cAdvisor (kubelet /metrics/cadvisor)";
 const KUBELET = "kubelet";
@@ -24,6 +24,7 @@ const RECORDING = "recording rule";
 const REDIS = "redis_exporter sidecar (:9121 /metrics) of a Redis / Valkey data pod";
 const SENTINEL = "redis_exporter sidecar (:9121 /metrics) of a Redis Sentinel pod";
 const RABBITMQ = "rabbitmq_prometheus plugin of a RabbitMQ node (:15692 /metrics/per-object)";
+const KEYCLOAK = "Keycloak server (Micrometer, management port :9000 /metrics)";
 const ENVOY = "Envoy data plane of the edge gateway (:19001 /stats/prometheus, PodMonitor envoy-<namespace>-edge)";
 
 export const METRICS: Record<string, MetricInfo> = {
@@ -138,6 +139,9 @@ export const METRICS: Record<string, MetricInfo> = {
   rabbitmq_global_messages_dead_lettered_expired_total: { exporter: RABBITMQ, description: "messages dead-lettered on expiry (message-ttl; counter)" },
   rabbitmq_global_messages_dead_lettered_maxlen_total: { exporter: RABBITMQ, description: "messages dead-lettered over a max-length (counter)" },
   rabbitmq_queue_messages_published_total: { exporter: RABBITMQ, description: "messages routed into a queue per publishing channel (channel, queue_vhost, queue, exchange; counter)" },
+  // Keycloak (components/keycloak): names as Keycloak 26.5.5 serves them (test/keycloak reads them off a real server).
+  keycloak_user_events_total: { exporter: KEYCLOAK, description: "user events (event-metrics-user-enabled) by realm, event and error (error=\"\" on success; counter)" },
+  vendor_statistics_approximate_entries: { exporter: KEYCLOAK, description: "approximate entries per Infinispan cache (cache=sessions: user sessions; per node)" },
   ALERTS: { exporter: PROMETHEUS, description: "one series per pending or firing alert (alertname, alertstate, severity)" },
   process_cpu_usage: { exporter: MICROMETER, description: "recent CPU usage of the JVM process (0..1 of the CPUs it sees)" },
   process_uptime_seconds: { exporter: MICROMETER, description: "uptime of the JVM" },

@@ -20,6 +20,7 @@ import {
   postgresRuleGroups,
   redisRuleGroups,
   rabbitmqRuleGroups,
+  keycloakRuleGroups,
   toRuleFileYaml,
   type AlertOptions,
   type RuleGroup,
@@ -32,6 +33,7 @@ import { PRESENCE_SCRAPES, presenceCases } from "./presence.cases";
 import { scrapePresenceGroup } from "./presence";
 import { redisCases } from "./redis.cases";
 import { rabbitmqCases } from "./rabbitmq.cases";
+import { keycloakCases } from "./keycloak.cases";
 import { promtool, uncoveredAlerts, unitTestGroups, writeUnitTestFiles, type DomainCases } from "./promtool-harness";
 
 const OPTS: AlertOptions = { runbookBaseUrl: "https://runbooks.example.com/platform" };
@@ -46,6 +48,7 @@ const DOMAINS: readonly { name: string; groups: (o: AlertOptions) => RuleGroup[]
   { name: "presence", groups: (o) => [scrapePresenceGroup("test.scrapes", PRESENCE_SCRAPES, o)], cases: presenceCases },
   { name: "redis", groups: redisRuleGroups, cases: redisCases },
   { name: "rabbitmq", groups: rabbitmqRuleGroups, cases: rabbitmqCases },
+  { name: "keycloak", groups: keycloakRuleGroups, cases: keycloakCases },
 ];
 
 /** Every key overridden, as a stack might: the files must still load. */
@@ -80,7 +83,7 @@ describe("promtool check rules", () => {
   it("accepts every rule file rendered with defaults and with overrides", () => {
     const files: string[] = [];
     for (const [label, opts] of [["defaults", OPTS], ["overrides", OVERRIDES]] as const) {
-      for (const [name, groups] of [["platform", platformRuleGroups(opts)], ["postgres", postgresRuleGroups(opts)], ["redis", redisRuleGroups(opts)], ["rabbitmq", rabbitmqRuleGroups(opts)]] as const) {
+      for (const [name, groups] of [["platform", platformRuleGroups(opts)], ["postgres", postgresRuleGroups(opts)], ["redis", redisRuleGroups(opts)], ["rabbitmq", rabbitmqRuleGroups(opts)], ["keycloak", keycloakRuleGroups(opts)]] as const) {
         const file = join(dir, `${name}-${label}.rules.yml`);
         writeFileSync(file, toRuleFileYaml(groups));
         files.push(file);

@@ -18,6 +18,7 @@ import {
   postgresRuleGroups,
   redisRuleGroups,
   rabbitmqRuleGroups,
+  keycloakRuleGroups,
   resolveAlertOptions,
   scrapePresenceGroup,
   sloRuleGroups,
@@ -36,6 +37,7 @@ const ALL_GROUPS = [
   ...postgresRuleGroups(OPTS),
   ...redisRuleGroups(OPTS),
   ...rabbitmqRuleGroups(OPTS),
+  ...keycloakRuleGroups(OPTS),
   ...sloRuleGroups([{ service: "core-api" }], OPTS),
   scrapePresenceGroup("test.scrapes", [{ job: "core-api", namespace: "shop", reads: "the core-api alerts" }], OPTS),
 ];
@@ -153,7 +155,7 @@ describe("alert options", () => {
     expect(r.durations["app.down.for"]).toBe("0s");
     const documented = Object.values(ALERT_DOMAINS).flatMap((d) => [...Object.keys(d.thresholds), ...Object.keys(d.durations)]);
     expect(Object.keys({ ...r.thresholds, ...r.durations }).sort()).toEqual(documented.sort());
-    for (const k of documented) expect(k).toMatch(/^(app|jvm|k8s|cert|monitoring|pg|slo|redis|rabbitmq)\.[a-zA-Z0-9.]+$/);
+    for (const k of documented) expect(k).toMatch(/^(app|jvm|k8s|cert|monitoring|pg|slo|redis|rabbitmq|keycloak)\.[a-zA-Z0-9.]+$/);
     const down = applicationRuleGroups({ ...OPTS, durations: { "app.down.for": "0s" } })[0]!.rules.find((x) => isAlertRule(x) && x.alert === "ApplicationTargetDown") as AlertRule;
     expect(down.for).toBeUndefined();
   });

@@ -28,6 +28,7 @@ export const FIXTURE = {
   redisService: "redis-headless",
   sentinelService: "redis-sentinel-headless",
   vhost: "core-api",
+  realm: "platform",
 } as const;
 
 /** The exposition at `t` seconds after the fixture started, with `now` as Unix time in seconds. */
@@ -246,6 +247,21 @@ export function fixtureExposition(t: number, now: number): string {
       add("rabbitmq_queue_consumers", qq, queue.endsWith(".dlq") ? 0 : 2);
       add("rabbitmq_queue_messages_published_total", { ...node, channel: "<0.1191.0>", queue_vhost: FIXTURE.vhost, queue, exchange_vhost: FIXTURE.vhost, exchange: "" }, 50 + 5 * t);
     }
+  }
+  // Keycloak's management port behind the Keycloak component's ServiceMonitor (Service keycloak-service, pods keycloak-N);
+  // series as Keycloak 26.5.5 names them (test/keycloak reads them off a real server).
+  for (const i of [0, 1]) {
+    const kc = { namespace: ns, service: "keycloak-service", pod: `keycloak-${i}`, container: "keycloak", endpoint: "management" };
+    add("up", kc, 1);
+    for (const [event, error, rate] of [["login", "", 2], ["login", "invalid_user_credentials", 0.2], ["login", "user_not_found", 0.1], ["code_to_token", "", 2], ["refresh_token", "", 5], ["logout", "", 0.5]] as const) {
+      add("keycloak_user_events_total", { ...kc, realm: FIXTURE.realm, event, error }, 10 + rate * 60 * t);
+    }
+    add("vendor_statistics_approximate_entries", { ...kc, cache: "sessions", cache_manager: "DefaultCacheManager", node: `keycloak-${i}` }, 40 + i);
+    const uri = "/realms/{realm}/protocol/{protocol}/token";
+    const base = { ...kc, method: "POST", outcome: "SUCCESS", status: "200", uri };
+    for (const [le, share] of [["0.05", 0.5], ["0.1", 0.8], ["0.5", 0.97], ["1", 0.99], ["+Inf", 1]] as const) add("http_server_requests_seconds_bucket", { ...base, le }, 1 + 100 * share * t);
+    add("http_server_requests_seconds_count", base, 1 + 100 * t);
+    add("http_server_requests_seconds_sum", base, 0.1 + 6 * t);
   }
   return `${out.join("\n")}\n`;
 }

@@ -16,6 +16,7 @@ import { overviewDashboard } from "./overview";
 import { postgresDashboard } from "./postgres";
 import { redisDashboard } from "./redis";
 import { rabbitmqDashboard } from "./rabbitmq";
+import { keycloakDashboard } from "./keycloak";
 
 export { API_DASHBOARD_UID } from "./api";
 export { JVM_DASHBOARD_UID } from "./jvm";
@@ -24,6 +25,7 @@ export { OVERVIEW_DASHBOARD_UID } from "./overview";
 export { POSTGRES_DASHBOARD_UID } from "./postgres";
 export { REDIS_DASHBOARD_UID } from "./redis";
 export { RABBITMQ_DASHBOARD_UID } from "./rabbitmq";
+export { KEYCLOAK_DASHBOARD_UID } from "./keycloak";
 export { type DashboardOptions, type LatencyTarget, resolveDashboardOptions, type ResolvedDashboardOptions } from "./options";
 export { dashboardQueries, type DashboardQuery, substituteGrafanaVariables } from "./inspect";
 
@@ -73,6 +75,11 @@ export function redisDashboards(opts: Readonly<DashboardOptions> = {}): Dashboar
 /** The RabbitMQ dashboard; separate so a stack without a broker can leave it out. */
 export function rabbitmqDashboards(opts: Readonly<DashboardOptions> = {}): DashboardJson[] {
   return [rabbitmqDashboard(resolveDashboardOptions(opts))].map(toJson);
+}
+
+/** The Keycloak dashboard; separate so a stack without Keycloak can leave it out. */
+export function keycloakDashboards(opts: Readonly<DashboardOptions> = {}): DashboardJson[] {
+  return [keycloakDashboard(resolveDashboardOptions(opts))].map(toJson);
 }
 
 /** ConfigMap `data` for one dashboard: `{ "<uid>.json": <stable JSON> }`. */

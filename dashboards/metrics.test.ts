@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { METRICS, metricNamesInExpr } from "../alerts/metrics-catalog";
-import { dashboardQueries, platformDashboards, postgresDashboards, rabbitmqDashboards, redisDashboards, substituteGrafanaVariables } from "./index";
+import { dashboardQueries, platformDashboards, postgresDashboards, rabbitmqDashboards, keycloakDashboards, redisDashboards, substituteGrafanaVariables } from "./index";
 
-const dashboards = [...platformDashboards(), ...postgresDashboards(), ...redisDashboards(), ...rabbitmqDashboards()];
-const VALUES = { namespace: "platform", service: "core-api", uri: ".*", tenant: ".*", pod: ".*", workload: "core-api", cluster: "pg-main", redis: "redis-headless", sentinel: "redis-sentinel-headless", vhost: "core-api" };
+const dashboards = [...platformDashboards(), ...postgresDashboards(), ...redisDashboards(), ...rabbitmqDashboards(), ...keycloakDashboards()];
+const VALUES = { namespace: "platform", service: "core-api", uri: ".*", tenant: ".*", pod: ".*", workload: "core-api", cluster: "pg-main", redis: "redis-headless", sentinel: "redis-sentinel-headless", vhost: "core-api", realm: "platform" };
 
 function metricsOf(uid: string): Map<string, string[]> {
   const d = dashboards.find((x) => x.uid === uid)!;

@@ -75,6 +75,8 @@ export interface ResolvedDashboardOptions {
   readonly redisMemoryRatio: number;
   /** `rabbitmq.queueDepth`. */
   readonly rabbitmqQueueDepth: number;
+  /** `keycloak.latencyP95Seconds`. */
+  readonly keycloakLatencyP95Seconds: number;
 }
 
 const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
@@ -132,5 +134,6 @@ export function resolveDashboardOptions(opts: Readonly<DashboardOptions> = {}): 
     walArchiveMaxAgeSeconds: du("pg.walArchive.maxAge"),
     redisMemoryRatio: th("redis.memoryRatio", ratio),
     rabbitmqQueueDepth: th("rabbitmq.queueDepth", positive),
+    keycloakLatencyP95Seconds: th("keycloak.latencyP95Seconds", positive),
   });
 }

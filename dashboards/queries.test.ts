@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Daemon, freePort, makeTempDir, removeDir, requireProgram, startDaemon, TOOLS, waitFor } from "../test/procs";
 import { FIXTURE, fixtureExposition } from "./fixture-metrics";
-import { type DashboardQuery, dashboardQueries, platformDashboards, postgresDashboards, rabbitmqDashboards, redisDashboards, substituteGrafanaVariables } from "./index";
+import { type DashboardQuery, dashboardQueries, platformDashboards, postgresDashboards, rabbitmqDashboards, keycloakDashboards, redisDashboards, substituteGrafanaVariables } from "./index";
 
 /** A multi-value selection, formatted as Grafana formats it for Prometheus regex matchers. */
 const SELECTED: Record<string, string> = {
@@ -30,6 +30,7 @@ const SELECTED: Record<string, string> = {
   redis: `(${FIXTURE.redisService})`,
   sentinel: `(${FIXTURE.sentinelService})`,
   vhost: `(${FIXTURE.vhost})`,
+  realm: `(${FIXTURE.realm}|master)`,
 };
 const ALL: Record<string, string> = Object.fromEntries(Object.keys(SELECTED).map((k) => [k, ".*"]));
 
@@ -127,7 +128,7 @@ afterAll(async () => {
   }
 });
 
-const dashboards = [...platformDashboards(), ...postgresDashboards(), ...redisDashboards(), ...rabbitmqDashboards()];
+const dashboards = [...platformDashboards(), ...postgresDashboards(), ...redisDashboards(), ...rabbitmqDashboards(), ...keycloakDashboards()];
 
 describe("every dashboard query is valid PromQL for a real Prometheus", () => {
   for (const d of dashboards) {

@@ -10,6 +10,7 @@
  * new component cannot slip past the policies by using a new kind.
  */
 import { OPERATOR_FACTS } from "../components/rabbitmq/facts";
+import { KEYCLOAK_FACTS } from "../components/keycloak/facts";
 import { describe as describeObject, type KubeObject, type LabelSelector, isKubeObject, kubeObject, selects, type StackResource } from "./resources";
 
 export interface Container {
@@ -59,6 +60,8 @@ export interface OperatorFacts {
   readonly restricted: boolean;
   /** The operator creates PodDisruptionBudgets for the pods (when not disabled on the CR). */
   readonly pdb: (spec: any) => boolean;
+  /** The pods' security contexts are the ones the CR's pod template sets (the policies check that template). */
+  readonly securityFromTemplate?: boolean;
 }
 
 interface OperatorWorkloadKind {
@@ -190,6 +193,53 @@ export const OPERATOR_WORKLOADS: readonly OperatorWorkloadKind[] = [
       return [{ resource: o.resource, apiVersion: "v1", kind: "Service", name, namespace: o.namespace, labels, annotations: {}, spec, obj: { apiVersion: "v1", kind: "Service", metadata: { name, namespace: o.namespace, labels }, spec } }];
     },
   },
+  {
+    // Keycloak operator 26.5.5 (components/keycloak/facts.ts): StatefulSet <name>, pods labelled app=keycloak,
+    // app.kubernetes.io/managed-by=keycloak-operator, app.kubernetes.io/instance=<name> plus the podTemplate's labels;
+    // container "keycloak" with the operator's startup/readiness/liveness probes on the management port
+    // (KeycloakDeploymentDependentResource). The operator sets no security context of its own: the pod's
+    // restrictions come from the CR's unsupported.podTemplate, which is what `pod` reads. No PDB.
+    group: "k8s.keycloak.org",
+    kind: "Keycloak",
+    replicas: (s) => Number(s.instances ?? 1),
+    pod: (o) => {
+      const tpl = (o.spec.unsupported?.podTemplate ?? {}) as { metadata?: { labels?: Record<string, string> }; spec?: Record<string, any> };
+      const own = ((tpl.spec?.containers ?? []) as Container[]).find((c) => c.name === KEYCLOAK_FACTS.container);
+      const p = KEYCLOAK_FACTS.ports;
+      return {
+        labels: { ...(tpl.metadata?.labels ?? {}), ...KEYCLOAK_FACTS.podLabels(o.name) },
+        containers: [
+          {
+            ...(own ?? {}),
+            name: KEYCLOAK_FACTS.container,
+            image: o.spec.image,
+            resources: o.spec.resources,
+            readinessProbe: "operator",
+            livenessProbe: "operator",
+            startupProbe: "operator",
+            ports: [
+              { name: p.https.name, containerPort: p.https.port },
+              { name: p.management.name, containerPort: Number(o.spec.httpManagement?.port ?? p.management.port) },
+            ],
+          },
+        ],
+        initContainers: (tpl.spec?.initContainers ?? []) as Container[],
+        securityContext: tpl.spec?.securityContext,
+        spec: tpl.spec ?? {},
+      };
+    },
+    facts: { source: "Keycloak operator 26.5.5 KeycloakDeploymentDependentResource", probes: { readiness: true, liveness: true }, restricted: false, pdb: () => false, securityFromTemplate: true },
+    samplePod: (o) => `${KEYCLOAK_FACTS.statefulSet(o.name)}-0`,
+    // Service <name>-service (KeycloakServiceDependentResource): https with TLS, management always.
+    services: (o) => {
+      const p = KEYCLOAK_FACTS.ports;
+      const ports = [p.https, p.management].map((x) => ({ name: x.name, port: x.port, targetPort: x.port }));
+      const name = KEYCLOAK_FACTS.service(o.name);
+      const labels = KEYCLOAK_FACTS.podLabels(o.name);
+      const spec = { selector: KEYCLOAK_FACTS.podLabels(o.name), ports };
+      return [{ resource: o.resource, apiVersion: "v1", kind: "Service", name, namespace: o.namespace, labels, annotations: {}, spec, obj: { apiVersion: "v1", kind: "Service", metadata: { name, namespace: o.namespace, labels }, spec } }];
+    },
+  },
 ];
 
 /** Custom resource kinds (group/kind) that never run pods of their own. Append when a component adds a kind. */
@@ -222,6 +272,10 @@ export const NOT_WORKLOADS: readonly string[] = [
   "gateway.networking.k8s.io/ListenerSet",
   "gateway.networking.k8s.io/TLSRoute",
   "gateway.networking.k8s.io/ReferenceGrant",
+  // Gateway API's policy for re-encrypting to a backend: configuration of the gateway's Envoy, no pods.
+  "gateway.networking.k8s.io/BackendTLSPolicy",
+  // The operator's one-shot import (the platform uses keycloak-config-cli instead): listed so a render with one is classified.
+  "k8s.keycloak.org/KeycloakRealmImport",
   "gateway.envoyproxy.io/BackendTrafficPolicy",
   "gateway.envoyproxy.io/ClientTrafficPolicy",
   "gateway.envoyproxy.io/SecurityPolicy",

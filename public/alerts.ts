@@ -9,6 +9,7 @@ export {
   postgresRuleGroups,
   redisRuleGroups,
   rabbitmqRuleGroups,
+  keycloakRuleGroups,
   validateAlertOptions,
   resolveAlertOptions,
   toRuleFileObject,

@@ -9,6 +9,7 @@ export {
   postgresDashboards,
   redisDashboards,
   rabbitmqDashboards,
+  keycloakDashboards,
   dashboardConfigMapData,
   DASHBOARD_FOLDER,
   type DashboardJson,

@@ -128,6 +128,36 @@ export {
   type ResolvedWorkQueue,
 } from "../components/rabbitmq";
 
+// Keycloak (operator + keycloak-config-cli): identity, hardened, with the realm as code.
+export {
+  Keycloak,
+  KeycloakOperator,
+  resolveKeycloakArgs,
+  realmDocument,
+  checkRealmSettings,
+  operatorLabels,
+  KEYCLOAK_FACTS,
+  KEYCLOAK_VERSION,
+  CONFIG_CLI_IMAGE,
+  OPERATOR_MANIFESTS as KEYCLOAK_OPERATOR_MANIFESTS,
+  REALM_LIMITS,
+  REALM_ROLES,
+  DEFAULT_REALM_SETTINGS,
+  type KeycloakArgs,
+  type KeycloakComponentArgs,
+  type KeycloakTransforms,
+  type ResolvedKeycloakArgs,
+  type KeycloakOperatorArgs,
+  type KeycloakDatabaseArgs,
+  type KeycloakRealmArgs,
+  type KeycloakResources,
+  type LoginSecretRef,
+  type SecretKeyRef as KeycloakSecretKeyRef,
+  type RealmSettings,
+  type RealmLimitKey,
+  type RealmDocumentArgs,
+} from "../components/keycloak";
+
 // Monitoring (kube-prometheus-stack), alert routing, scrape objects.
 export {
   Monitoring,
@@ -152,6 +182,7 @@ export {
   type PrometheusArgs,
   type AlertmanagerArgs,
   type GrafanaArgs,
+  type GrafanaOAuthArgs,
   type GrafanaIngressArgs,
   type AlertRulesArgs,
   type ResourceRequirements,

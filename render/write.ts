@@ -176,7 +176,9 @@ export function renderFiles(run: RunResult): RenderedFiles {
     .map((r) => ({ name: r.name, component: componentOf(rec, r), file: String(r.inputs.file ?? "") }))
     .sort((a, b) => a.name.localeCompare(b.name));
   for (const m of manifests) {
-    if (!/^https:\/\/.+\/releases\/download\/v?[0-9]+\.[0-9]+\.[0-9]+\//.test(m.file)) throw new Error(`render: ConfigFile ${m.name} must name a pinned release asset, got ${JSON.stringify(m.file)}`);
+    // A GitHub release asset, or a file of a repository at a version tag (the Keycloak operator publishes its manifests so).
+    const pinned = /^https:\/\/.+\/releases\/download\/v?[0-9]+\.[0-9]+\.[0-9]+\//.test(m.file) || /^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/v?[0-9]+\.[0-9]+\.[0-9]+\//.test(m.file);
+    if (!pinned) throw new Error(`render: ConfigFile ${m.name} must name a pinned release asset, got ${JSON.stringify(m.file)}`);
     count(m.component, "ReleaseManifest");
   }
   if (manifests.length > 0) files.set("manifests.yaml", toYaml(manifests));

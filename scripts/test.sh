@@ -63,6 +63,11 @@ else
   echo "test.sh: engine toolchain not (fully) built: engine tests whose programs are missing skip (PLATFORM_ENGINE=1 npm test builds it)"
 fi
 
+# Keycloak for the real-server test (test/keycloak): org.keycloak:keycloak-quarkus-dist from Maven
+# Central, unpacked and built once (about 1.5 minutes cold) into the same cache (scripts/keycloak.sh).
+echo "test.sh: keycloak"
+bash scripts/keycloak.sh >/dev/null
+
 node --version
 echo "test.sh: type-checking"
 tsc --noEmit -p .

@@ -5,6 +5,7 @@
  * is validated by `stacks/schema.ts` before a single resource is registered.
  */
 import type { PlatformSettings } from "./schema";
+import { DEFAULT_REALM_SETTINGS } from "../components/keycloak/realm";
 
 export const ENVIRONMENTS = ["local", "preview", "dev", "staging", "prod"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -84,6 +85,13 @@ const local: Profile = {
     deliveryLimit: 20,
     queues: ["notifications", "exports"],
   },
+  keycloak: {
+    enabled: true,
+    instances: 1,
+    resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "2", memory: "1Gi" } },
+    dbPoolMaxSize: 10,
+    realm: { ...DEFAULT_REALM_SETTINGS, password: { ...DEFAULT_REALM_SETTINGS.password }, bruteForce: { ...DEFAULT_REALM_SETTINGS.bruteForce }, events: { ...DEFAULT_REALM_SETTINGS.events } },
+  },
 };
 
 const preview: Profile = {
@@ -102,6 +110,9 @@ const preview: Profile = {
   },
   redis: { ...local.redis, storageSize: "512Mi" },
   rabbitmq: { ...local.rabbitmq, storageSize: "1Gi" },
+  // The Keycloak operator watches its own namespace and installs cluster-wide CRDs: previews on a
+  // shared cluster don't run one (they have no internal listener for its admin console either).
+  keycloak: { ...local.keycloak, enabled: false },
 };
 
 // EKS: an internet-facing NLB (AWS Load Balancer Controller) sends the PROXY header with the client address.
@@ -147,6 +158,8 @@ const staging: Profile = {
   redis: { ...dev.redis, mode: "sentinel", replicas: 3, storageSize: "4Gi", resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "512Mi" } } },
   // Production-shaped: three nodes, so quorum queues survive losing one.
   rabbitmq: { ...dev.rabbitmq, replicas: 3, storageSize: "20Gi", resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } } },
+  // Clustered (Infinispan over JGroups): a node can go without logging anyone out.
+  keycloak: { ...dev.keycloak, instances: 2, resources: { requests: { cpu: "500m", memory: "1536Mi" }, limits: { cpu: "2", memory: "1536Mi" } } },
 };
 
 const prod: Profile = {
@@ -180,6 +193,14 @@ const prod: Profile = {
     resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
   },
   rabbitmq: { ...staging.rabbitmq, replicas: 3, storageSize: "50Gi", resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "4Gi" } } },
+  // Three servers on three nodes; TLS for every client, private addresses included.
+  keycloak: {
+    ...staging.keycloak,
+    instances: 3,
+    dbPoolMaxSize: 20,
+    resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
+    realm: { ...staging.keycloak.realm, sslRequired: "all" },
+  },
 };
 
 /** Defaults per environment, before the stack file's overrides. */

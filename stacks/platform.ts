@@ -15,6 +15,7 @@ import { composeData, preflightData } from "./compose/data";
 import { composeMonitoring } from "./compose/monitoring";
 import { composeRedis, preflightRedis } from "./compose/redis";
 import { composeRabbitMq, preflightRabbitMq } from "./compose/rabbitmq";
+import { composeKeycloak, preflightKeycloak } from "./compose/keycloak";
 import { composeEdge, composeEdgeInstall, routeAdminSurfaces } from "./compose/edge";
 import type { PlatformContext, Topology } from "./compose/context";
 
@@ -52,6 +53,7 @@ export class Platform extends pulumi.ComponentResource {
     const data = composeData(ctx, cluster, monitoring);
     const redis = composeRedis(ctx, cluster, monitoring);
     const rabbitmq = composeRabbitMq(ctx, cluster, monitoring);
+    composeKeycloak(ctx, cluster, monitoring, edge, data.ready);
     const apps = composeApps(
       ctx,
       { ...data, redis: redis.connection, ...(rabbitmq ? { rabbitmq: rabbitmq.connection } : {}), ready: [...data.ready, ...redis.ready, ...(rabbitmq?.ready ?? [])] },
@@ -75,6 +77,7 @@ export function preflight(cfg: StackConfig): void {
     preflightData(cfg);
     preflightRedis(cfg);
     preflightRabbitMq(cfg);
+    preflightKeycloak(cfg);
   } catch (e) {
     if (e instanceof PlatformConfigError) throw new PlatformConfigError(`stack "${cfg.stack}": ${e.message}`);
     throw e;

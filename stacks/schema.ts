@@ -7,6 +7,7 @@
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { isByteQuantity, isCpuQuantity, parseQuantity } from "@readiness/platform";
+import { REALM_LIMITS, type RealmLimitKey } from "@readiness/platform";
 
 const cpu = z.string().refine(isCpuQuantity, { message: 'must be a Kubernetes CPU quantity such as "250m" or "2"' });
 const bytes = z.string().refine(isByteQuantity, { message: 'must be a Kubernetes memory/storage quantity such as "512Mi" or "10Gi"' });
@@ -201,6 +202,45 @@ export const rabbitmqSettings = z
     });
   });
 
+/** An integer within the realm hardening policy's limits (components/keycloak/realm.ts REALM_LIMITS). */
+const policyInt = (k: RealmLimitKey, unit: string) => {
+  const { min, max } = REALM_LIMITS[k];
+  const msg = `must be an integer between ${min} and ${max}${unit} (the platform's hardening policy)`;
+  return z.number({ message: msg }).int({ message: msg }).min(min, { message: msg }).max(max, { message: msg });
+};
+
+/** Keycloak: the operator's Keycloak CR and the platform realm, applied by keycloak-config-cli. */
+export const keycloakSettings = z
+  .strictObject({
+    enabled: z.boolean(),
+    /** Server pods; 2+ cluster their caches. */
+    instances: z.number().int().min(1).max(9),
+    resources,
+    /** Connections per pod to PostgreSQL (its own pool; direct to the primary). */
+    dbPoolMaxSize: z.number().int().min(2).max(200),
+    realm: z.strictObject({
+      sslRequired: z.enum(["external", "all"]),
+      accessTokenLifespanSeconds: policyInt("accessTokenLifespanSeconds", " seconds"),
+      ssoSessionIdleTimeoutSeconds: policyInt("ssoSessionIdleTimeoutSeconds", " seconds"),
+      ssoSessionMaxLifespanSeconds: policyInt("ssoSessionMaxLifespanSeconds", " seconds"),
+      password: z.strictObject({ minLength: policyInt("passwordMinLength", " characters"), history: policyInt("passwordHistory", " passwords") }),
+      bruteForce: z.strictObject({
+        failureFactor: policyInt("bruteForceFailureFactor", " failures"),
+        waitIncrementSeconds: policyInt("bruteForceWaitIncrementSeconds", " seconds"),
+        maxWaitSeconds: policyInt("bruteForceMaxWaitSeconds", " seconds"),
+        maxDeltaTimeSeconds: policyInt("bruteForceMaxDeltaTimeSeconds", " seconds"),
+        quickLoginCheckMilliSeconds: policyInt("bruteForceQuickLoginCheckMilliSeconds", " ms"),
+        minimumQuickLoginWaitSeconds: policyInt("bruteForceMinimumQuickLoginWaitSeconds", " seconds"),
+      }),
+      events: z.strictObject({ expirationSeconds: policyInt("eventsExpirationSeconds", " seconds") }),
+    }),
+  })
+  .superRefine((k, ctx) => {
+    if ((parseQuantity(k.resources.limits.memory) ?? 0) < 2 ** 30) ctx.addIssue({ code: "custom", path: ["resources", "limits", "memory"], message: 'must be at least "1Gi"' });
+    if (k.realm.ssoSessionIdleTimeoutSeconds > k.realm.ssoSessionMaxLifespanSeconds) ctx.addIssue({ code: "custom", path: ["realm", "ssoSessionIdleTimeoutSeconds"], message: `must not exceed realm.ssoSessionMaxLifespanSeconds (${k.realm.ssoSessionMaxLifespanSeconds})` });
+    if (k.realm.bruteForce.maxWaitSeconds < k.realm.bruteForce.waitIncrementSeconds) ctx.addIssue({ code: "custom", path: ["realm", "bruteForce", "maxWaitSeconds"], message: `must be at least realm.bruteForce.waitIncrementSeconds (${k.realm.bruteForce.waitIncrementSeconds})` });
+  });
+
 export const platformSettings = z.strictObject({
   environment: z.enum(["local", "preview", "dev", "staging", "prod"]),
   /** Whether this stack installs the cluster-wide services (operators, monitoring) or uses the cluster's. */
@@ -304,6 +344,7 @@ export const platformSettings = z.strictObject({
   }),
   redis: redisSettings,
   rabbitmq: rabbitmqSettings,
+  keycloak: keycloakSettings,
   secrets: z.strictObject({
     /** Bump a secret's value to regenerate exactly that secret. */
     rotation: z.record(z.string(), z.union([z.number().int().min(0), z.string().min(1)])),

@@ -43,6 +43,16 @@ describe("render command on bad input", () => {
     expect(r.wrote).toBe(false);
   });
 
+  it("a realm setting outside policy (a one-hour access token) is one line naming stack, key and value", () => {
+    const dir = stackDir("access-token", "prod", (c) => {
+      c["platform:keycloak"] = { realm: { accessTokenLifespanSeconds: 3600 } };
+    });
+    const r = render("prod", dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: stack "prod": config "platform:keycloak.realm.accessTokenLifespanSeconds" is 3600: must be an integer between 60 and 300 seconds (the platform\'s hardening policy)\n');
+    expect(r.wrote).toBe(false);
+  });
+
   it("an unknown stack is one line too", () => {
     const r = render("qa");
     expect(r.code).toBe(2);
@@ -85,6 +95,11 @@ describe("bad config registers nothing", () => {
     ["X-Forwarded-For without a hop count", { edge: { clientAddress: { source: "x-forwarded-for" } } }, /"platform:edge\.clientAddress\.trustedHops": must be set with source x-forwarded-for/],
     ["Ingress mode without the controller's source", { edge: { mode: "ingress" } }, /"platform:edge\.ingressFrom": must say where the Ingress controller's traffic comes from/],
     ["a bad internal CIDR", { edge: { internal: { clientCidrs: ["10.0.0.0/40"] } } }, /"platform:edge\.internal\.clientCidrs\.0" is "10\.0\.0\.0\/40": must be a CIDR/],
+    // The realm's hardening policy (components/keycloak/realm.ts REALM_LIMITS).
+    ["a one-hour access token", { keycloak: { realm: { accessTokenLifespanSeconds: 3600 } } }, /"platform:keycloak\.realm\.accessTokenLifespanSeconds" is 3600: must be an integer between 60 and 300 seconds \(the platform's hardening policy\)$/],
+    ["a six-character password policy", { keycloak: { realm: { password: { minLength: 6 } } } }, /"platform:keycloak\.realm\.password\.minLength" is 6: must be an integer between 12 and 128 characters/],
+    ["an SSO session of a day", { keycloak: { realm: { ssoSessionMaxLifespanSeconds: 86400 } } }, /"platform:keycloak\.realm\.ssoSessionMaxLifespanSeconds" is 86400: must be an integer between 1800 and 36000 seconds/],
+    ["sslRequired none", { keycloak: { realm: { sslRequired: "none" } } }, /"platform:keycloak\.realm\.sslRequired" is "none"/],
   ];
   for (const [what, changes, expected] of cases) {
     it(what, async () => {
@@ -104,6 +119,7 @@ describe("config-driven component checks run before anything registers", () => {
   const cases: [string, string, Record<string, unknown>, RegExp][] = [
     ["restore from a cluster that isn't this one", "prod", { postgres: { restore: { from: "other-db" } } }, /^stack "prod": PostgresCluster: restore\.from must name a generation of cluster "app-db"/],
     ["object lock without S3", "local", { postgres: { backup: { objectLock: true } } }, /^stack "local": PostgresCluster: backup\.objectLock needs objectStore\.kind "s3"/],
+    ["Keycloak pools crowding out max_connections", "prod", { keycloak: { dbPoolMaxSize: 100 } }, /^stack "prod": Keycloak: database\.poolMaxSize must leave half of max_connections \(400\) to others: \(instances \+ 1\) × poolMaxSize = 400, got 100$/],
   ];
   for (const [what, stack, changes, expected] of cases) {
     it(what, async () => {

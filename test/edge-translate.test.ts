@@ -9,6 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { GRAFANA_SERVICE } from "../stacks/compose/edge";
+import { KEYCLOAK_FACTS } from "../components/keycloak/facts";
 import { renderedObjects, renderStack, type RunResult } from "./harness";
 import { egctl, problems, translate, translateStack, translatorInput, type Translation } from "./edge/egctl";
 import { listeners, localRateLimit, replay, routeFor, findAll } from "./edge/xds";
@@ -19,11 +20,13 @@ const STACKS = ["local", "dev", "staging", "prod"] as const;
 const runs = new Map<string, RunResult>();
 const translated = new Map<string, Translation>();
 const chartServices = [{ ...GRAFANA_SERVICE, namespace: "monitoring" }];
+/** The Keycloak operator's Service (components/keycloak/facts.ts, operator 26.5.5), which the render can't show. */
+const keycloak = (s: string) => ({ name: KEYCLOAK_FACTS.service("keycloak"), namespace: `platform-${s}`, port: KEYCLOAK_FACTS.ports.https.port, portName: KEYCLOAK_FACTS.ports.https.name });
 
 beforeAll(async () => {
   egctl(); // fail fast, with the fix, when the tool isn't built
   for (const s of [...STACKS, "pr-42"]) runs.set(s, await renderStack(s));
-  for (const s of STACKS) translated.set(s, translateStack({ objects: renderedObjects(runs.get(s)!), chartServices }));
+  for (const s of STACKS) translated.set(s, translateStack({ objects: renderedObjects(runs.get(s)!), chartServices: [...chartServices, keycloak(s)] }));
 }, 600_000);
 
 const dumpOf = (stack: string) => {
@@ -42,6 +45,22 @@ describe.each(STACKS)("egctl translates the %s edge", (stack) => {
     expect((t.resources.backendTrafficPolicies ?? []).length, "policies translated").toBeGreaterThanOrEqual(4);
     expect((t.resources.clientTrafficPolicies ?? []).length).toBe(1);
     expect((t.resources.securityPolicies ?? []).length).toBe(1);
+  });
+
+  it("re-encrypts to Keycloak (BackendTLSPolicy): its clusters speak TLS to the Service's name, verified against its CA; /admin is not routed publicly", () => {
+    const dump = dumpOf(stack);
+    // Envoy Gateway v1.9.1 puts the upstream TLS into each route cluster's transportSocketMatches (`<cluster>/tls/0`).
+    const matches = findAll(dump, (o) => typeof o.name === "string" && /^httproute\/platform-[a-z0-9-]+\/keycloak(-admin|-unlimited)?\/rule\/0\/tls\/0$/.test(o.name) && o.transportSocket !== undefined);
+    expect(new Set(matches.map((m) => m.name.split("/")[2])).size).toBe(3);
+    for (const c of matches) {
+      const tlsCtx = JSON.stringify(c.transportSocket);
+      expect(tlsCtx).toContain("envoy.transport_sockets.tls");
+      expect(tlsCtx).toContain(`"exact":"keycloak-service.platform-${stack}.svc"`);
+      expect(tlsCtx).toContain("validationContextSdsSecretConfig");
+    }
+    expect(routeFor(dump, `auth.${domain(stack)}`, "/realms/platform/protocol/openid-connect/token")).toBeDefined();
+    expect(routeFor(dump, `auth.${domain(stack)}`, "/admin/master/console/")).toBeUndefined();
+    expect(routeFor(dump, `auth.${domain(stack)}`, "/realms/master/protocol/openid-connect/token")).toBeUndefined();
   });
 
   it("terminates TLS on the public and the internal listener with the certificates' secrets", () => {
@@ -103,7 +122,7 @@ describe("the translation test can fail", () => {
   beforeAll(() => {
     prod = renderedObjects(runs.get("prod")!);
   });
-  const withChanged = (change: (objs: Obj[]) => Obj[]) => translateStack({ objects: change(structuredClone(prod)), chartServices });
+  const withChanged = (change: (objs: Obj[]) => Obj[]) => translateStack({ objects: change(structuredClone(prod)), chartServices: [...chartServices, keycloak("prod")] });
 
   it("a route to a missing Service", () => {
     const t = withChanged((objs) => {
@@ -154,7 +173,7 @@ describe("a preview's edge", () => {
   const previewOn = (change: (o: Obj[]) => void = () => undefined) => {
     const own = renderedObjects(runs.get("pr-42")!).filter((o) => o.kind !== "Namespace" || o.metadata.name === "platform-pr-42");
     change(own);
-    return translateStack({ objects: [...renderedObjects(runs.get("dev")!), ...own], chartServices });
+    return translateStack({ objects: [...renderedObjects(runs.get("dev")!), ...own], chartServices: [...chartServices, keycloak("dev")] });
   };
 
   it("passes egctl's CRD-schema validation (its ListenerSet, routes and policies) next to the cluster's gateway", () => {

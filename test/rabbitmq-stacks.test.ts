@@ -19,7 +19,8 @@ const named = (run: RunResult, kind: string, name: string) => {
 const env = (run: RunResult, app: string): Record<string, any> =>
   Object.fromEntries((named(run, "Deployment", app).spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[]).map((e) => [e.name, e.value ?? e.valueFrom]));
 const rabbit = (run: RunResult) => renderedObjects(run).filter((o) => String(o.apiVersion).startsWith("rabbitmq.com/"));
-const configFiles = (run: RunResult) => run.recorder.byType("kubernetes:yaml/v2:ConfigFile");
+/** The RabbitMQ operators' release manifests (the Keycloak operator's are ConfigFiles too: components/keycloak). */
+const configFiles = (run: RunResult) => run.recorder.byType("kubernetes:yaml/v2:ConfigFile").filter((r) => String(r.inputs.file).includes("/rabbitmq/"));
 
 let local: RunResult;
 let prod: RunResult;

@@ -15,10 +15,12 @@ const STACKS = ["local", "dev", "staging", "prod", "pr-42"] as const;
 const NO_SCHEMA_ALLOWED = new Set([
   "barmancloud.cnpg.io/v1/ObjectStore",
   // Gateway API and Envoy Gateway objects: validated against the pinned CRD schemas by egctl's own loader (test/edge-translate.test.ts).
-  ...["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "ReferenceGrant"].map((k) => `gateway.networking.k8s.io/v1/${k}`),
+  ...["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "BackendTLSPolicy"].map((k) => `gateway.networking.k8s.io/v1/${k}`),
   ...["EnvoyProxy", "ClientTrafficPolicy", "BackendTrafficPolicy", "SecurityPolicy"].map((k) => `gateway.envoyproxy.io/v1alpha1/${k}`),
   // RabbitMQ operators' CRs: checked against the pinned types' field tables (components/rabbitmq/facts.test.ts).
   ...["RabbitmqCluster", "Vhost", "User", "Permission", "Exchange", "Queue", "Binding", "Policy"].map((k) => `rabbitmq.com/v1beta1/${k}`),
+  // The Keycloak operator's CR: checked against the pinned operator's spec field table (components/keycloak/facts.test.ts).
+  "k8s.keycloak.org/v2alpha1/Keycloak",
 ]);
 
 /** Kinds that are not namespaced. */

@@ -14,6 +14,7 @@
  *   produce it (a `job` matcher, or the metric's exporter in alerts/metrics-catalog.ts).
  */
 import { OPERATOR_FACTS } from "../components/rabbitmq/facts";
+import { KEYCLOAK_FACTS } from "../components/keycloak/facts";
 import { METRICS } from "../alerts/metrics-catalog";
 import { CHART_SERVICE_PORTS, enabledIn, KPS_FACTS, type ChartRuleGroup, type ControlPlane } from "../components/monitoring/chart-facts";
 import { matchesLabelSelector } from "../components/monitoring/selectors";
@@ -114,6 +115,16 @@ function pods(run: RunResult): Pod[] {
       containers: { [OPERATOR_FACTS.container]: Object.fromEntries(Object.values(p).map((x) => [x.name, x.port])) },
     });
   }
+  // The server pods the Keycloak operator 26.5.5 starts for each Keycloak CR (components/keycloak/facts.ts).
+  for (const k of renderedObjects(run, "Keycloak")) {
+    const p = KEYCLOAK_FACTS.ports;
+    out.push({
+      namespace: k.metadata.namespace,
+      name: `${KEYCLOAK_FACTS.statefulSet(k.metadata.name)}-0`,
+      labels: { ...(k.spec.unsupported?.podTemplate?.metadata?.labels ?? {}), ...KEYCLOAK_FACTS.podLabels(k.metadata.name) },
+      containers: { [KEYCLOAK_FACTS.container]: { [p.https.name]: p.https.port, [p.management.name]: k.spec.httpManagement?.port ?? p.management.port } },
+    });
+  }
   for (const p of renderedObjects(run, "Pooler")) {
     out.push({
       namespace: p.metadata.namespace,
@@ -142,6 +153,15 @@ function services(run: RunResult): Service[] {
     const tls = c.spec.tls !== undefined;
     const ports = Object.fromEntries((tls ? [p.amqps, p.managementTls, p.prometheusTls] : [p.amqp, p.management, p.prometheus]).map((x) => [x.name, x.port]));
     out.push({ namespace: c.metadata.namespace, name: OPERATOR_FACTS.clientService(name), labels: OPERATOR_FACTS.serviceLabels(name), selector: OPERATOR_FACTS.podSelector(name), ports, source: `cluster-operator Service ${OPERATOR_FACTS.clientService(name)}` });
+  }
+  // Service <name>-service the Keycloak operator 26.5.5 creates (KeycloakServiceDependentResource): https when TLS is set, management always.
+  for (const k of renderedObjects(run, "Keycloak")) {
+    const name = k.metadata.name as string;
+    const p = KEYCLOAK_FACTS.ports;
+    const ports: Record<string, number> = { [p.management.name]: k.spec.httpManagement?.port ?? p.management.port };
+    if (k.spec.http?.tlsSecret) ports[p.https.name] = p.https.port;
+    if (!k.spec.http?.tlsSecret || k.spec.http?.httpEnabled) ports[p.http.name] = p.http.port;
+    out.push({ namespace: k.metadata.namespace, name: KEYCLOAK_FACTS.service(name), labels: KEYCLOAK_FACTS.podLabels(name), selector: KEYCLOAK_FACTS.podLabels(name), ports, source: `Keycloak operator Service ${KEYCLOAK_FACTS.service(name)}` });
   }
   for (const f of Object.values(CHART_SERVICE_PORTS)) {
     const rel = releases(run).find((r) => r.chart === f.chart);
@@ -229,7 +249,10 @@ const TARGET_LABELS = new Set(["job", "namespace", "pod", "container", "service"
 /** Which targets produce each exporter's metrics, by the exporter's name in alerts/metrics-catalog.ts. */
 const EXPORTERS: readonly { readonly exporter: RegExp; readonly produces: (t: Target) => boolean }[] = [
   { exporter: /^Prometheus$/, produces: (t) => t.labels.job === "kube-prometheus-stack-prometheus" },
-  { exporter: /^Micrometer /, produces: (t) => t.path === "/actuator/prometheus" },
+  // Spring Boot's Actuator, and Keycloak's management port (Micrometer too: http_server_requests_seconds_*).
+  { exporter: /^Micrometer /, produces: (t) => t.path === "/actuator/prometheus" || (t.labels.container === KEYCLOAK_FACTS.container && t.labels.endpoint === KEYCLOAK_FACTS.ports.management.name) },
+  // components/keycloak: the servers' management port, through Service <name>-service (created by the Keycloak operator).
+  { exporter: /^Keycloak server/, produces: (t) => t.labels.container === KEYCLOAK_FACTS.container && t.labels.endpoint === KEYCLOAK_FACTS.ports.management.name },
   { exporter: /^kube-state-metrics$/, produces: (t) => t.labels.job === "kube-state-metrics" },
   { exporter: /^cAdvisor /, produces: (t) => t.labels.job === "kubelet" && t.labels.metrics_path === "/metrics/cadvisor" },
   { exporter: /^kubelet$/, produces: (t) => t.labels.job === "kubelet" && t.labels.metrics_path === "/metrics" },

@@ -74,6 +74,27 @@ export interface GrafanaArgs {
   readonly persistence?: boolean;
   /** Volume size when persistent. @default "10Gi" */
   readonly storageSize?: string;
+  /** Sign-in through an OpenID Connect provider (Keycloak): generic OAuth with PKCE. @default - off */
+  readonly oauth?: GrafanaOAuthArgs;
+}
+
+/**
+ * Grafana's generic OAuth against an OIDC issuer (a Keycloak realm). The client secret goes
+ * into a Secret in Grafana's namespace (`GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET`), never into the values.
+ */
+export interface GrafanaOAuthArgs {
+  /** Issuer URL, e.g. `https://auth.example.com/realms/platform`. */
+  readonly issuerUrl: string;
+  /** The realm's client for Grafana. */
+  readonly clientId: string;
+  /** Its secret (a generated one); stored in Secret grafana-oauth. */
+  readonly clientSecret: pulumi.Input<string>;
+  /** Rotation stamp of the generated secret (rolls Grafana's pods when it changes). */
+  readonly rotation?: { readonly from: string; readonly stamp: string };
+  /** Values of the `roles` claim mapped to Grafana's Admin and Editor roles (anyone else is a Viewer). */
+  readonly roles: { readonly admin: string; readonly editor: string };
+  /** Name on the login button. @default "Keycloak" */
+  readonly name?: string;
 }
 
 /** An Ingress for Grafana, for clusters that use an ingress controller. */
@@ -150,7 +171,15 @@ export interface ResolvedMonitoringArgs {
     readonly secretKeys: readonly string[];
     readonly credentials: Readonly<Record<string, pulumi.Input<string>>>;
   };
-  readonly grafana: { readonly host: string; readonly url: string; readonly persistence: boolean; readonly storageSize: string; readonly adminUsername: string; readonly adminRotation?: { readonly from: string; readonly stamp: string } };
+  readonly grafana: {
+    readonly host: string;
+    readonly url: string;
+    readonly persistence: boolean;
+    readonly storageSize: string;
+    readonly adminUsername: string;
+    readonly adminRotation?: { readonly from: string; readonly stamp: string };
+    readonly oauth?: Omit<GrafanaOAuthArgs, "clientSecret"> & { readonly name: string };
+  };
   readonly ingress: { readonly enabled: boolean; readonly className: string; readonly clusterIssuer?: string; readonly tls: boolean };
   readonly alerts: {
     readonly runbookBaseUrl: string;
@@ -165,6 +194,16 @@ export interface ResolvedMonitoringArgs {
   readonly charts: { readonly kubePrometheusStack: PinnedChart; readonly operatorCrds: PinnedChart };
   readonly timeoutSeconds: number;
   readonly controlPlane: ControlPlane;
+}
+
+/** Secret Grafana reads its OAuth client secret from (key `client-secret`). */
+export const GRAFANA_OAUTH_SECRET = "grafana-oauth";
+
+function resolveGrafanaOAuth(c: string, o: GrafanaOAuthArgs): Omit<GrafanaOAuthArgs, "clientSecret"> & { name: string } {
+  if (!/^https:\/\/[a-z0-9.-]+(:[0-9]+)?\/realms\/[A-Za-z0-9_-]+$/.test(o.issuerUrl)) invalidArg(c, "grafana.oauth.issuerUrl", o.issuerUrl, "must be an https Keycloak realm URL (https://<host>/realms/<realm>)");
+  if (!/^[A-Za-z0-9_-]+$/.test(o.clientId)) invalidArg(c, "grafana.oauth.clientId", o.clientId, "must be a client id");
+  const { clientSecret: _secret, ...rest } = o;
+  return { ...rest, name: o.name ?? "Keycloak" };
 }
 
 /** Secret Grafana reads its admin login from. */
@@ -284,6 +323,7 @@ export function resolveMonitoringArgs(name: string, a: MonitoringArgs): Resolved
       storageSize,
       adminUsername: g.admin.username,
       adminRotation: g.admin.rotation,
+      ...(g.oauth ? { oauth: resolveGrafanaOAuth(c, g.oauth) } : {}),
     },
     ingress,
     alerts,

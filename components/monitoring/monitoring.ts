@@ -4,7 +4,7 @@ import { childDependsOn } from "../lib/deps";
 import { dashboardConfigMapData } from "../../dashboards/index";
 import { standardLabels } from "../lib/labels";
 import { buildAlertmanagerConfig, DEFAULT_ALERTMANAGER_SECRET_NAME, type AlertmanagerConfig } from "./alertmanager-config";
-import { GRAFANA_ADMIN_SECRET, resolveMonitoringArgs, type MonitoringArgs, type ResolvedMonitoringArgs } from "./args";
+import { GRAFANA_ADMIN_SECRET, GRAFANA_OAUTH_SECRET, resolveMonitoringArgs, type MonitoringArgs, type ResolvedMonitoringArgs } from "./args";
 import { prometheusRule } from "./monitors";
 import { ruleObjects } from "./rules";
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, kubePrometheusStackValues, operatorCrdsValues } from "./values";
@@ -20,6 +20,8 @@ export interface MonitoringTransforms {
   readonly values?: Transform<Record<string, unknown>>;
   readonly release?: Transform<k8s.helm.v3.ReleaseArgs>;
   readonly grafanaAdminSecret?: Transform<k8s.core.v1.SecretArgs>;
+  /** The Secret with Grafana's OAuth client secret. */
+  readonly grafanaOAuthSecret?: Transform<k8s.core.v1.SecretArgs>;
   readonly receiversSecret?: Transform<k8s.core.v1.SecretArgs>;
   readonly dashboard?: Transform<k8s.core.v1.ConfigMapArgs>;
   /** Each PrometheusRule's args; the monitoring selector label is re-applied after it. */
@@ -95,6 +97,14 @@ export class Monitoring extends pulumi.ComponentResource {
     };
     this.grafanaAdminSecret = new k8s.core.v1.Secret(`${name}-grafana-admin`, apply(t?.grafanaAdminSecret, adminArgs), { parent: this, dependsOn: deps(this.namespace) });
     const secrets: pulumi.Resource[] = [this.grafanaAdminSecret];
+    if (r.grafana.oauth && args.grafana.oauth) {
+      const oauthArgs: k8s.core.v1.SecretArgs = {
+        metadata: { name: GRAFANA_OAUTH_SECRET, namespace: ns, labels: labels("secret", "grafana"), annotations: derivedFromAnnotations(r.grafana.oauth.rotation ? [r.grafana.oauth.rotation.from] : []) },
+        type: "Opaque",
+        stringData: { "client-secret": pulumi.secret(args.grafana.oauth.clientSecret) },
+      };
+      secrets.push(new k8s.core.v1.Secret(`${name}-grafana-oauth`, apply(t?.grafanaOAuthSecret, oauthArgs), { parent: this, dependsOn: deps(this.namespace) }));
+    }
 
     if (r.alertmanager.secretKeys.length > 0) {
       const stringData: Record<string, pulumi.Input<string>> = {};

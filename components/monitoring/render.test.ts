@@ -117,7 +117,7 @@ describe("prod render", () => {
 
   it("provisions the dashboards as labelled ConfigMaps and serves Grafana over TLS", () => {
     const cms = ofKind("prod", "ConfigMap").filter((c) => c.metadata.labels?.grafana_dashboard === "1");
-    expect(cms.map((c) => c.metadata.name).sort()).toEqual(["dashboard-platform-api", "dashboard-platform-jvm", "dashboard-platform-kubernetes", "dashboard-platform-overview", "dashboard-platform-postgres", "dashboard-platform-rabbitmq", "dashboard-platform-redis"]);
+    expect(cms.map((c) => c.metadata.name).sort()).toEqual(["dashboard-platform-api", "dashboard-platform-jvm", "dashboard-platform-keycloak", "dashboard-platform-kubernetes", "dashboard-platform-overview", "dashboard-platform-postgres", "dashboard-platform-rabbitmq", "dashboard-platform-redis"]);
     for (const c of cms) {
       expect(c.metadata.namespace).toBe("monitoring");
       expect(c.metadata.annotations.grafana_folder).toBe("Platform");

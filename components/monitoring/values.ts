@@ -6,7 +6,7 @@
 import { MONITORING_SELECTOR_LABEL } from "../lib/labels";
 import { parseQuantity } from "../lib/quantities";
 import { buildAlertmanagerConfig, DEFAULT_ALERTMANAGER_SECRET_NAME } from "./alertmanager-config";
-import { GRAFANA_ADMIN_SECRET, type ResolvedMonitoringArgs } from "./args";
+import { GRAFANA_ADMIN_SECRET, GRAFANA_OAUTH_SECRET, type ResolvedMonitoringArgs } from "./args";
 import { controlPlaneRuleSwitches, controlPlaneValues } from "./chart-facts";
 import { rotationAnnotationsFor } from "../secrets/rotation";
 
@@ -50,21 +50,52 @@ function selectors(): Record<string, unknown> {
   return out;
 }
 
+/**
+ * `[auth.generic_oauth]` for a Keycloak realm: authorization code with PKCE, the realm's
+ * endpoints, the `roles` claim mapped to Grafana roles (JMESPath; anyone else is a Viewer).
+ */
+export function genericOAuth(o: NonNullable<ResolvedMonitoringArgs["grafana"]["oauth"]>, grafanaUrl: string): Record<string, unknown> {
+  const oidc = `${o.issuerUrl}/protocol/openid-connect`;
+  return {
+    enabled: true,
+    name: o.name,
+    client_id: o.clientId,
+    // client_secret: GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET, from Secret grafana-oauth.
+    scopes: "openid email profile",
+    auth_url: `${oidc}/auth`,
+    token_url: `${oidc}/token`,
+    api_url: `${oidc}/userinfo`,
+    signout_redirect_url: `${oidc}/logout?client_id=${encodeURIComponent(o.clientId)}&post_logout_redirect_uri=${encodeURIComponent(`${grafanaUrl}/login`)}`,
+    use_pkce: true,
+    use_refresh_token: true,
+    allow_sign_up: true,
+    login_attribute_path: "preferred_username",
+    email_attribute_path: "email",
+    name_attribute_path: "name",
+    role_attribute_path: `contains(roles[*], '${o.roles.admin}') && 'Admin' || contains(roles[*], '${o.roles.editor}') && 'Editor' || 'Viewer'`,
+    role_attribute_strict: false,
+    allow_assign_grafana_admin: false,
+  };
+}
+
 function grafanaValues(r: ResolvedMonitoringArgs): Record<string, unknown> {
   const g = r.grafana;
+  const rotations = [g.adminRotation, g.oauth?.rotation].filter((x): x is { from: string; stamp: string } => x !== undefined);
   const annotations: Record<string, string> = {};
   if (r.ingress.tls && r.ingress.clusterIssuer) annotations["cert-manager.io/cluster-issuer"] = r.ingress.clusterIssuer;
   return {
     enabled: true,
     defaultDashboardsEnabled: true,
     admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "username", passwordKey: "password" },
-    // Grafana reads the admin login at start: a rotated password rolls its pods.
-    ...(g.adminRotation !== undefined ? { podAnnotations: rotationAnnotationsFor([g.adminRotation.from], { [g.adminRotation.from]: g.adminRotation.stamp }) } : {}),
+    // Grafana reads the admin login (and the OAuth client secret) at start: a rotated one rolls its pods.
+    ...(rotations.length > 0 ? { podAnnotations: rotationAnnotationsFor(rotations.map((x) => x.from), Object.fromEntries(rotations.map((x) => [x.from, x.stamp]))) } : {}),
+    ...(g.oauth ? { envValueFrom: { GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: GRAFANA_OAUTH_SECRET, key: "client-secret" } } } } : {}),
     "grafana.ini": {
       server: { root_url: g.url },
       security: { cookie_secure: r.ingress.tls, disable_gravatar: true },
       users: { allow_sign_up: false },
       analytics: { reporting_enabled: false, check_for_updates: false },
+      ...(g.oauth ? { "auth.generic_oauth": genericOAuth(g.oauth, g.url) } : {}),
     },
     persistence: g.persistence ? { enabled: true, type: "pvc", accessModes: ["ReadWriteOnce"], size: g.storageSize } : { enabled: false },
     // A ReadWriteOnce volume can't be mounted by the old and the new pod at once.

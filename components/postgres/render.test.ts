@@ -123,7 +123,8 @@ describe("render prod", () => {
     const direct = (pols["app-db-instances"].ingress as Any[]).find((r) => r.from.some((f: Any) => f.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "core-api"));
     expect(direct).toBeDefined();
     expect(direct!.ports).toEqual([{ protocol: "TCP", port: 5432 }]);
-    expect(direct!.from.map((f: Any) => f.podSelector.matchLabels["app.kubernetes.io/name"])).toEqual(["app-db-grants", "core-api"]);
+    // The grants Job, core-api's migrations, and Keycloak's servers (labels of the Keycloak operator: its one login is the owner).
+    expect(direct!.from.map((f: Any) => f.podSelector.matchLabels["app.kubernetes.io/name"] ?? f.podSelector.matchLabels.app)).toEqual(["app-db-grants", "core-api", "keycloak"]);
     expect(pols["app-db-grants"].egress[1]).toMatchObject({ ports: [{ protocol: "TCP", port: 5432 }] });
   });
 

@@ -59,6 +59,7 @@ export const PLATFORM_SECRETS: readonly SecretSpec[] = [
   { name: "keycloak-admin", description: "Keycloak bootstrap admin", spec: { kind: "password", length: 24, alphabet: "login", username: "admin" } },
   { name: "keycloak-client-core-api", description: "Keycloak OIDC client secret of core-api", dataKey: "client-secret", spec: { kind: "password", length: 40, alphabet: "url-safe" } },
   { name: "keycloak-client-web", description: "Keycloak OIDC client secret of web (NextAuth)", dataKey: "client-secret", spec: { kind: "password", length: 40, alphabet: "url-safe" } },
+  { name: "keycloak-client-grafana", description: "Keycloak OIDC client secret of Grafana (generic OAuth)", dataKey: "client-secret", spec: { kind: "password", length: 40, alphabet: "url-safe" } },
   { name: "redis", description: "Redis ACL password of the application user", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "app" } },
   { name: "rabbitmq", description: "RabbitMQ password of the application user", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "app" } },
   { name: "nextauth", description: "NextAuth session encryption secret (NEXTAUTH_SECRET)", dataKey: "secret", spec: { kind: "key", bytes: 32 } },

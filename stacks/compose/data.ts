@@ -2,6 +2,7 @@ import { MONITORING_NAMESPACE } from "@readiness/platform";
 import { selectorLabels } from "@readiness/platform";
 import { instanceSelector, PostgresCluster, resolvePostgresClusterArgs, type ObjectStoreArgs, type PostgresClusterArgs } from "@readiness/platform";
 import { PLATFORM_SECRETS } from "@readiness/platform";
+import { operatorLabels } from "@readiness/platform";
 import type { StackConfig } from "../config";
 import { componentMonitoring, type ClusterParts, type DataParts, type MonitoringParts, type PlatformContext } from "./context";
 
@@ -39,7 +40,8 @@ export function postgresClusterArgs(cfg: StackConfig, monitoringNamespace: strin
       // Keycloak migrates its own schema with Liquibase at every start, with the one login it serves with.
       owner("keycloak-db", "keycloak"),
     ],
-    directClients: [selectorLabels({ name: "core-api", instance: cfg.stack })],
+    // Direct to the primary: core-api's migrations, and Keycloak (one login, the owner; never through the pooler: components/keycloak/args.ts).
+    directClients: [selectorLabels({ name: "core-api", instance: cfg.stack }), ...(s.keycloak.enabled ? [operatorLabels("keycloak")] : [])],
     pooler: pg.pooler,
     backup: pg.backup,
     objectStore,

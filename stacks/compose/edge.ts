@@ -34,8 +34,8 @@ export interface EdgeParts {
 }
 
 /** Public and internal apps of the platform; with HTTP-01 their certificates name exactly these hosts. */
-export const PUBLIC_APPS = ["api", "app"] as const;
-export const INTERNAL_APPS = ["grafana"] as const;
+export const PUBLIC_APPS = ["api", "app", "auth"] as const;
+export const INTERNAL_APPS = ["grafana", "auth-admin"] as const;
 
 /** The Gateway's namespace: this stack's own, or the cluster's (previews). */
 function gatewayNamespace(cfg: StackConfig): string {

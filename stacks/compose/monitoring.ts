@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SLO_DEFAULTS, type WorkloadSlo } from "@readiness/platform/alerts";
-import { platformDashboards, postgresDashboards, rabbitmqDashboards, redisDashboards } from "@readiness/platform/dashboards";
+import { keycloakDashboards, platformDashboards, postgresDashboards, rabbitmqDashboards, redisDashboards } from "@readiness/platform/dashboards";
 import {
   DEFAULT_SECRET_KEYS,
   KUBE_PROMETHEUS_STACK,
@@ -14,6 +14,8 @@ import { CHART_SERVICE_PORTS } from "@readiness/platform";
 import type { StackConfig } from "../config";
 import type { ClusterParts, MonitoringParts, PlatformContext } from "./context";
 import { adminHost } from "./edge";
+import { publicAuthHost, REALM } from "./keycloak";
+import { REALM_ROLES } from "@readiness/platform";
 
 /** The SLOs the platform declares for its workloads (REQUIREMENTS.md: 99.9 %, reads p95 < 200 ms, writes < 500 ms). */
 export function platformSlos(namespace: string): WorkloadSlo[] {
@@ -89,7 +91,24 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
       namespace: MONITORING_NAMESPACE,
       prometheus: { replicas: m.prometheus.replicas, retention: m.prometheus.retention, storageSize: m.prometheus.storageSize, resources: m.prometheus.resources },
       alertmanager: { replicas: m.alertmanager.replicas, routing, credentials },
-      grafana: { admin: { username: admin.username ?? "admin", password: admin.value, rotation: { from: "grafana-admin", stamp: ctx.secrets.rotation["grafana-admin"]! } }, persistence: m.grafana.persistence, storageSize: m.grafana.storageSize, host: adminHost(cfg, "grafana") },
+      grafana: {
+        admin: { username: admin.username ?? "admin", password: admin.value, rotation: { from: "grafana-admin", stamp: ctx.secrets.rotation["grafana-admin"]! } },
+        persistence: m.grafana.persistence,
+        storageSize: m.grafana.storageSize,
+        host: adminHost(cfg, "grafana"),
+        // Sign-in through the stack's Keycloak realm (client "grafana", components/keycloak/realm.ts).
+        ...(s.keycloak.enabled
+          ? {
+              oauth: {
+                issuerUrl: `https://${publicAuthHost(cfg)}/realms/${REALM}`,
+                clientId: "grafana",
+                clientSecret: ctx.secrets.get("keycloak-client-grafana").value,
+                rotation: { from: "keycloak-client-grafana", stamp: ctx.secrets.rotation["keycloak-client-grafana"]! },
+                roles: { admin: REALM_ROLES.grafanaAdmin, editor: REALM_ROLES.grafanaEditor },
+              },
+            }
+          : {}),
+      },
       // Gateway mode: Grafana goes on the gateway's internal listener (stacks/compose/edge.ts), not through a chart Ingress.
       ingress: s.edge.mode === "gateway" ? false : { className: s.ingress.className, clusterIssuer: s.ingress.clusterIssuer, tls: s.ingress.tls },
       alerts: {
@@ -101,7 +120,7 @@ export function composeMonitoring(ctx: PlatformContext, cluster: ClusterParts): 
         scrapes: cluster.certManagerNamespace ? [{ job: CHART_SERVICE_PORTS.certManagerController.service, namespace: cluster.certManagerNamespace, reads: "the certificate alerts (expiry, not ready)" }] : [],
       },
       controlPlane: s.controlPlane,
-      dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts), ...(s.redis.provider === "in-cluster" ? redisDashboards(dashboardOpts) : []), ...(s.rabbitmq.enabled ? rabbitmqDashboards(dashboardOpts) : [])],
+      dashboards: [...platformDashboards(dashboardOpts), ...postgresDashboards(dashboardOpts), ...(s.redis.provider === "in-cluster" ? redisDashboards(dashboardOpts) : []), ...(s.rabbitmq.enabled ? rabbitmqDashboards(dashboardOpts) : []), ...(s.keycloak.enabled ? keycloakDashboards(dashboardOpts) : [])],
     },
     // Only the SLO rules need the stack's namespace. Not cluster.ready: nothing here needs an
     // operator of cluster-services (cert-manager issues Grafana's certificate whenever it is up).

@@ -24,7 +24,7 @@ export function egctl(): string {
 }
 
 /** Kinds the gateway translator reads. */
-export const GATEWAY_KINDS = new Set(["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "EnvoyProxy", "ClientTrafficPolicy", "BackendTrafficPolicy", "SecurityPolicy"]);
+export const GATEWAY_KINDS = new Set(["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "BackendTLSPolicy", "EnvoyProxy", "ClientTrafficPolicy", "BackendTrafficPolicy", "SecurityPolicy"]);
 
 /** A self-signed certificate for these names, as cert-manager would leave it in the Certificate's Secret. */
 function tlsSecret(name: string, namespace: string, dnsNames: readonly string[], dir: string): Obj {
@@ -32,14 +32,15 @@ function tlsSecret(name: string, namespace: string, dnsNames: readonly string[],
   const crt = join(dir, `${namespace}-${name}.crt`);
   execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${dnsNames[0]}`, "-addext", `subjectAltName=${dnsNames.map((d) => `DNS:${d}`).join(",")}`, "-keyout", key, "-out", crt], { stdio: "ignore" });
   const b64 = (p: string) => execFileSync("base64", ["-w0", p], { encoding: "utf8" });
-  return { apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name, namespace }, data: { "tls.crt": b64(crt), "tls.key": b64(key) } };
+  // A self-signed issuer's Secret carries the certificate as its own CA (what a BackendTLSPolicy verifies against).
+  return { apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { name, namespace }, data: { "tls.crt": b64(crt), "tls.key": b64(key), "ca.crt": b64(crt) } };
 }
 
 export interface TranslateInput {
   /** The render's objects (all kinds: the gateway's, Services, Namespaces, Certificates are picked from it). */
   readonly objects: readonly Obj[];
   /** Services installed by charts, which the render can't show (a recorded table of name and ports). */
-  readonly chartServices?: readonly { readonly name: string; readonly namespace: string; readonly port: number }[];
+  readonly chartServices?: readonly { readonly name: string; readonly namespace: string; readonly port: number; readonly portName?: string }[];
 }
 
 /** The translator's input for a stack: its gateway objects, the Services and Namespaces they name, and the TLS Secrets cert-manager would write. */
@@ -47,7 +48,7 @@ export function translatorInput(i: TranslateInput, dir: string): Obj[] {
   const docs: Obj[] = [];
   for (const o of i.objects) if (GATEWAY_KINDS.has(o.kind) || o.kind === "Service" || o.kind === "Namespace") docs.push(structuredClone(o));
   for (const s of i.chartServices ?? []) {
-    docs.push({ apiVersion: "v1", kind: "Service", metadata: { name: s.name, namespace: s.namespace }, spec: { type: "ClusterIP", ports: [{ name: "http", port: s.port, protocol: "TCP" }] } });
+    docs.push({ apiVersion: "v1", kind: "Service", metadata: { name: s.name, namespace: s.namespace }, spec: { type: "ClusterIP", ports: [{ name: s.portName ?? "http", port: s.port, protocol: "TCP" }] } });
   }
   // The API server assigns each Service a cluster IP; Envoy Gateway routes to it (endpoint routing off, as egctl runs).
   let ip = 10;
