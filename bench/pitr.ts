@@ -18,6 +18,7 @@ import { mkdirSync, readdirSync, statSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { chownTree, exec, execOk, postgresIds, type Ids } from "../test/pitr/exec";
 import { runPitrDrill } from "../test/pitr/drill";
+import { DEFAULT_DATA_COMPRESSION, DEFAULT_DATA_JOBS, DEFAULT_WAL_COMPRESSION } from "../components/postgres/backup-layout";
 import { PgServer, pgBin } from "../test/pitr/pg";
 import { barmanEnv, startS3, type S3Server } from "../test/pitr/s3";
 import { freePort, makeTempDir, removeDir } from "../test/procs";
@@ -194,6 +195,10 @@ async function main(): Promise<void> {
       console.log(`  ${pad(c, 10)} ${f(w.ms / 1000 / segs.length, 2)} s/segment  stored ${f((100 * w.stored) / walBytes, 0)}% of the WAL  cpu ${f(w.cpu / segs.length, 2)} s/segment`);
     }
     for (const s of skipped) console.log(`  not measured: ${s}`);
+    console.log(
+      `\nThe ObjectStore defaults this table chose (components/postgres/backup-layout.ts, docs/postgres.md): ` +
+        `data.compression ${DEFAULT_DATA_COMPRESSION}, data.jobs ${DEFAULT_DATA_JOBS}, wal.compression ${DEFAULT_WAL_COMPRESSION}`,
+    );
     console.log(`\nbench wall ${f((performance.now() - started) / 1000)} s`);
   } finally {
     await pg?.stop().catch(() => undefined);

@@ -57,7 +57,7 @@ const local: Profile = {
     archiveTimeoutSeconds: 300,
     superuserAccess: false,
     pooler: { instances: 1, poolMode: "transaction", defaultPoolSize: 10, maxClientConnections: 200 },
-    backup: { retentionDays: 7, schedule: "0 0 2 * * *", compression: "gzip", objectLock: false },
+    backup: { retentionDays: 7, schedule: "0 0 2 * * *", compression: { data: "none", wal: "gzip" }, jobs: 2, objectLock: false },
   },
   monitoring: {
     prometheus: { replicas: 1, retention: "2d", storageSize: "5Gi", resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } } },

@@ -40,6 +40,24 @@ export const sixFieldCron = z.string().superRefine((v, ctx) => {
 });
 
 const promDuration = z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, { message: 'must be a Prometheus duration such as "15d" or "12h"' });
+const BACKUP_CODECS: readonly unknown[] = ["none", "gzip", "bzip2", "snappy"];
+const CODEC_MESSAGE = "must be one of none, gzip, bzip2, snappy";
+type BackupCodec = "none" | "gzip" | "bzip2" | "snappy";
+/** `postgres.backup.compression`: one codec for base backups and WAL, or `{ data, wal }` (a union would only say "Invalid input"). */
+const backupCompression = z.custom<BackupCodec | { data: BackupCodec; wal: BackupCodec }>(() => true).superRefine((v, ctx) => {
+  if (typeof v === "string") {
+    if (!BACKUP_CODECS.includes(v)) ctx.addIssue({ code: "custom", message: CODEC_MESSAGE });
+    return;
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    ctx.addIssue({ code: "custom", message: `${CODEC_MESSAGE}, or { data, wal } with one of them each` });
+    return;
+  }
+  for (const [k, c] of Object.entries(v)) {
+    if (k !== "data" && k !== "wal") ctx.addIssue({ code: "custom", path: [k], message: "unknown key; known keys: data, wal" });
+    else if (!BACKUP_CODECS.includes(c)) ctx.addIssue({ code: "custom", path: [k], message: CODEC_MESSAGE });
+  }
+});
 
 export const workloadSettings = z
   .strictObject({
@@ -235,7 +253,9 @@ export const platformSettings = z.strictObject({
     backup: z.strictObject({
       retentionDays: z.number().int().min(1, { message: "must be between 1 and 3650 days" }).max(3650, { message: "must be between 1 and 3650 days" }),
       schedule: sixFieldCron,
-      compression: z.enum(["gzip", "bzip2", "snappy"]),
+      // One codec for base backups and WAL, or each; defaults (environments.ts) follow bench/pitr: docs/postgres.md.
+      compression: backupCompression,
+      jobs: z.number().int().min(1).max(8),
       objectLock: z.boolean(),
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be a valid S3 bucket name" }).optional(),
     }),

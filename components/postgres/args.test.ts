@@ -136,6 +136,7 @@ describe("resolvePostgresClusterArgs: errors name the field and the value", () =
 describe("spec builders", () => {
   const prod = resolvePostgresClusterArgs("app-db", fromProfile("prod", { antiAffinity: "required" }), NOW);
   const local = resolvePostgresClusterArgs("app-db", fromProfile("local"), NOW);
+  const prodArgs = () => fromProfile("prod", { antiAffinity: "required" });
 
   it("Cluster: anti-affinity, plugin as WAL archiver, TLS-only pg_hba, RPO, pg_stat_statements", () => {
     const spec = clusterSpec(prod, {}, "arn:aws:iam::1:role/r") as Record<string, any>;
@@ -168,6 +169,22 @@ describe("spec builders", () => {
     expect(inCluster.configuration.s3Credentials.accessKeyId).toEqual({ name: "creds", key: "ACCESS_KEY_ID" });
     expect(inCluster.configuration.endpointURL).toBe(local.endpointURL);
     for (const spec of [onS3, inCluster]) expect(checkObjectStore({ apiVersion: "barmancloud.cnpg.io/v1", kind: "ObjectStore", metadata: { name: "x" }, spec })).toEqual([]);
+  });
+
+  it("ObjectStore: base backups uncompressed with 2 upload jobs by default (no compression field), WAL gzip; a codec per side when asked", () => {
+    const spec = objectStoreSpec(prod) as Record<string, any>;
+    // "none" is the absence of the field: the plugin then passes no codec flag to barman-cloud-backup.
+    expect(spec.configuration.data).toEqual({ jobs: 2 });
+    expect("compression" in spec.configuration.data).toBe(false);
+    expect(spec.configuration.wal.compression).toBe("gzip");
+    const gz = objectStoreSpec(resolvePostgresClusterArgs("app-db", { ...prodArgs(), backup: { ...prodArgs().backup, compression: { data: "bzip2", wal: "none" }, jobs: 4 } }, NOW)) as Record<string, any>;
+    expect(gz.configuration.data).toEqual({ compression: "bzip2", jobs: 4 });
+    expect(gz.configuration.wal).toEqual({ maxParallel: 2 });
+    for (const s of [spec, gz]) expect(checkObjectStore({ apiVersion: "barmancloud.cnpg.io/v1", kind: "ObjectStore", metadata: { name: "x" }, spec: s })).toEqual([]);
+    expect(() => resolvePostgresClusterArgs("app-db", { ...prodArgs(), backup: { compression: { data: "zstd" as never } } }, NOW)).toThrow(
+      /^PostgresCluster: backup\.compression\.data must be one of none, gzip, bzip2, snappy, got "zstd"$/,
+    );
+    expect(() => resolvePostgresClusterArgs("app-db", { ...prodArgs(), backup: { jobs: 9 } }, NOW)).toThrow(/^PostgresCluster: backup\.jobs must be an integer between 1 and 8, got 9$/);
   });
 
   it("the ObjectStore check catches what the CRD rejects", () => {

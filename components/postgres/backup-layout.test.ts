@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   normalizePathPrefix,
   resolveBackupLayout,
+  resolveCompression,
   restoreSourceServerName,
   serverNameFor,
   validateBucketName,
@@ -22,7 +23,8 @@ describe("resolveBackupLayout defaults", () => {
       retentionDays: 30,
       retentionPolicy: "30d",
       barmanRetentionPolicy: "RECOVERY WINDOW OF 30 DAYS",
-      data: { compression: "gzip" },
+      // The measured defaults (DEFAULT_DATA_COMPRESSION, DEFAULT_WAL_COMPRESSION, DEFAULT_DATA_JOBS).
+      data: { compression: "none", jobs: 2 },
       wal: { compression: "gzip", maxParallel: 2 },
     });
   });
@@ -69,9 +71,15 @@ describe("resolveBackupLayout defaults", () => {
   });
 
   it("applies compression and WAL parallelism", () => {
-    const l = resolveBackupLayout({ ...base, compression: "bzip2", walMaxParallel: 4 });
-    expect(l.data).toEqual({ compression: "bzip2" });
+    const l = resolveBackupLayout({ ...base, compression: "bzip2", walMaxParallel: 4, dataJobs: 4 });
+    expect(l.data).toEqual({ compression: "bzip2", jobs: 4 });
     expect(l.wal).toEqual({ compression: "bzip2", maxParallel: 4 });
+  });
+
+  it("takes a codec per side, the other keeping its default", () => {
+    expect(resolveBackupLayout({ ...base, compression: { data: "gzip" } })).toMatchObject({ data: { compression: "gzip" }, wal: { compression: "gzip" } });
+    expect(resolveBackupLayout({ ...base, compression: { wal: "none" } })).toMatchObject({ data: { compression: "none" }, wal: { compression: "none" } });
+    expect(resolveCompression(undefined)).toEqual({ data: "none", wal: "gzip" });
   });
 
   it("does not mutate its input", () => {
@@ -89,7 +97,10 @@ describe("resolveBackupLayout errors name the field and the value", () => {
     ["retention fractional", { retentionDays: 1.5 }, /backup\.retentionDays .* got 1\.5/],
     ["negative generation", { generation: -1 }, /^backup\.generation must be an integer between 0 and \d+, got -1$/],
     ["fractional generation", { generation: 0.5 }, /backup\.generation .* got 0\.5/],
-    ["unknown compression", { compression: "zstd" }, /^backup\.compression must be one of gzip, bzip2, snappy, got "zstd"$/],
+    ["unknown compression", { compression: "zstd" }, /^backup\.compression must be one of none, gzip, bzip2, snappy, got "zstd"$/],
+    ["unknown data compression", { compression: { data: "lz4" } }, /^backup\.compression\.data must be one of none, gzip, bzip2, snappy, got "lz4"$/],
+    ["unknown compression side", { compression: { base: "gzip" } }, /^backup\.compression\.base is not a field \(use "data" and "wal"\), got "gzip"$/],
+    ["jobs 0", { dataJobs: 0 }, /^backup\.jobs must be an integer between 1 and 8, got 0$/],
     ["walMaxParallel 0", { walMaxParallel: 0 }, /backup\.walMaxParallel must be an integer between 1 and 32, got 0/],
     ["upper-case cluster", { clusterName: "App-DB" }, /^clusterName must be a DNS-1123 label .*, got "App-DB"$/],
     ["cluster with dot", { clusterName: "app.db" }, /clusterName .* got "app\.db"/],

@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedPostgresClusterArgs } from "./args";
+import type { BackupCompression } from "./backup-layout";
 import { isCnpgOwnedLabel } from "./cnpg-facts";
 import { CNPG_FACTS, poolerHbaRules } from "./tenancy";
 import { memoryParameters } from "./tuning";
@@ -24,6 +25,8 @@ export function poolerSelector(poolerName: string): Record<string, string> {
 /** The Secret keys of the in-cluster store's credentials. */
 export const STORE_KEYS = { accessKeyId: "ACCESS_KEY_ID", secretAccessKey: "ACCESS_SECRET_KEY" } as const;
 
+const codecField = (c: BackupCompression): { compression?: BackupCompression } => (c === "none" ? {} : { compression: c });
+
 /** ObjectStore (barmancloud.cnpg.io/v1) `spec`. */
 export function objectStoreSpec(a: ResolvedPostgresClusterArgs, credentialsSecret?: string): Obj {
   const l = a.layout;
@@ -40,8 +43,9 @@ export function objectStoreSpec(a: ResolvedPostgresClusterArgs, credentialsSecre
       destinationPath: l.destinationPath,
       ...(a.endpointURL ? { endpointURL: a.endpointURL } : {}),
       s3Credentials,
-      data: { compression: l.data.compression, jobs: 2 },
-      wal: { compression: l.wal.compression, maxParallel: l.wal.maxParallel },
+      // "none" is the absence of `compression` (the plugin then passes no codec flag to barman-cloud).
+      data: { ...codecField(l.data.compression), jobs: l.data.jobs },
+      wal: { ...codecField(l.wal.compression), maxParallel: l.wal.maxParallel },
     },
     // The plugin's sidecar in every instance pod: requests = limits, or the pod loses Guaranteed QoS.
     instanceSidecarConfiguration: { resources: a.sidecarResources },

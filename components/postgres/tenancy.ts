@@ -16,7 +16,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ResolvedDatabase, ResolvedPostgresClusterArgs, ResolvedRuntimeRole } from "./args";
 
 /**
- * Facts of the pinned CloudNativePG v1.30.0 this module relies on (checked by tenancy.test.ts
+ * Facts of the pinned CloudNativePG v1.30.0 this module relies on (checked by components/postgres/tenancy.test.ts
  * against the text below):
  * - `api/v1/cluster_types.go`: `ServiceReadWriteSuffix = "-rw"`: the primary's Service is `<cluster>-rw`.
  * - `api/v1/cluster_funcs.go` `GetClusterAltDNSNames`: the server certificate names `<svc>`, `<svc>.<ns>`,
@@ -26,8 +26,8 @@ import type { ResolvedDatabase, ResolvedPostgresClusterArgs, ResolvedRuntimeRole
  *   `local pgbouncer pgbouncer peer`, then the `pg_hba` lines in order, then
  *   `host all all 0.0.0.0/0 md5` and `host all all ::/0 md5`; PgBouncer uses the first line that
  *   matches, so a `reject` line in `pg_hba` wins over the trailing md5 lines.
- * - `api/v1/cluster_types.go` `RoleConfiguration`: `name`, `ensure`, `login`, `inherit`, `bypassrls`,
- *   `superuser`, `createdb`, `createrole`, `replication`, `connectionLimit`, `passwordSecret`, `comment`, `inRoles`.
+ * - `api/v1/cluster_types.go` `RoleConfiguration` (json names, in order): `name`, `comment`, `ensure`, `passwordSecret`,
+ *   `connectionLimit`, `validUntil`, `inRoles`, `inherit`, `disablePassword`, `superuser`, `createdb`, `createrole`, `login`, `replication`, `bypassrls`.
  */
 export const CNPG_FACTS = {
   version: "v1.30.0",
@@ -36,7 +36,7 @@ export const CNPG_FACTS = {
   /** `pgbouncerHBAFileTemplateString`, verbatim (a Go text/template). */
   pgbouncerHbaTemplate:
     "\nlocal pgbouncer pgbouncer peer\n\n{{ range $rule := .PgHba }}\n{{ $rule -}}\n{{ end }}\n\nhost all all 0.0.0.0/0 md5\nhost all all ::/0 md5\n",
-  managedRoleFields: ["name", "ensure", "login", "inherit", "bypassrls", "superuser", "createdb", "createrole", "replication", "connectionLimit", "passwordSecret", "comment", "inRoles"],
+  managedRoleFields: ["name", "comment", "ensure", "passwordSecret", "connectionLimit", "validUntil", "inRoles", "inherit", "disablePassword", "superuser", "createdb", "createrole", "login", "replication", "bypassrls"],
 } as const;
 
 /** The primary's Service of a cluster (CloudNativePG `<cluster>-rw`). */

@@ -1,7 +1,7 @@
 /**
  * How a BackupLayout becomes barman-cloud command lines: the same mapping the Barman
  * Cloud plugin applies to an ObjectStore (`destinationPath` → destination URL,
- * `endpointURL` → `--endpoint-url`, `data/wal.compression` → `--gzip|--bzip2|--snappy`,
+ * `endpointURL` → `--endpoint-url`, `data/wal.compression` → `--gzip|--bzip2|--snappy` (nothing when unset), `data.jobs` → `--jobs`,
  * the Cluster's `serverName` plugin parameter → the server-name argument).
  */
 import { existsSync } from "node:fs";
@@ -19,9 +19,12 @@ export const BARMAN_TOOLS = [
 ] as const;
 export type BarmanTool = (typeof BARMAN_TOOLS)[number];
 
-/** barman-cloud's flag for a compression (the same flag for backup and WAL archive). */
-export function compressionFlag(c: BackupCompression): string {
-  return { gzip: "--gzip", bzip2: "--bzip2", snappy: "--snappy" }[c];
+/**
+ * barman-cloud's flags for a compression (the same flag for backup and WAL archive): none for
+ * "none", as the Barman Cloud plugin passes none when the ObjectStore leaves `compression` unset.
+ */
+export function compressionFlags(c: BackupCompression): string[] {
+  return { none: [], gzip: ["--gzip"], bzip2: ["--bzip2"], snappy: ["--snappy"] }[c];
 }
 
 /** Where the object store is and how to reach it. */
@@ -42,7 +45,7 @@ export function walArchiveCommand(t: BarmanTarget): string {
   return [
     "/usr/bin/barman-cloud-wal-archive",
     ...common(t),
-    compressionFlag(t.layout.wal.compression),
+    ...compressionFlags(t.layout.wal.compression),
     t.layout.destinationPath,
     t.layout.serverName,
     "%p",
@@ -67,7 +70,7 @@ export async function baseBackup(t: BarmanTarget, pg: { socketDir: string; port:
   return await barman(
     t,
     "barman-cloud-backup",
-    [compressionFlag(t.layout.data.compression), "--immediate-checkpoint", "-n", name, "-h", pg.socketDir, "-p", String(pg.port), "-U", "postgres", t.layout.destinationPath, t.layout.serverName],
+    [...compressionFlags(t.layout.data.compression), "--jobs", String(t.layout.data.jobs), "--immediate-checkpoint", "-n", name, "-h", pg.socketDir, "-p", String(pg.port), "-U", "postgres", t.layout.destinationPath, t.layout.serverName],
     true,
   );
 }
@@ -107,13 +110,13 @@ export async function deleteByPolicy(t: BarmanTarget, serverName: string, policy
 }
 
 /** Throws (never skips) when barman-cloud, boto3 or the chosen compression's library is missing. */
-export async function requireBarman(compression: BackupCompression): Promise<void> {
+export async function requireBarman(...compressions: BackupCompression[]): Promise<void> {
   for (const tool of BARMAN_TOOLS) {
     if (!existsSync(`/usr/bin/${tool}`)) {
       throw new Error(`required program /usr/bin/${tool} is missing: run "npm test" (scripts/test.sh installs barman-cli-cloud)`);
     }
   }
-  const mods = compression === "snappy" ? ["boto3", "snappy"] : ["boto3"];
+  const mods = compressions.includes("snappy") ? ["boto3", "snappy"] : ["boto3"];
   for (const m of mods) {
     const r = await exec("python3", ["-c", `import ${m}`]);
     if (r.code !== 0) {

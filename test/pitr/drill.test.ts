@@ -12,12 +12,14 @@ import { ROOT } from "../../render/stack-file";
 import { readStackConfig, renderedObjects, renderStack, withConfig, type RunResult } from "../harness";
 import { runPitrDrill, type DrillReport } from "./drill";
 import type { LifecycleRule } from "./lifecycle";
+import type { BackupCompression } from "../../components/postgres/backup-layout";
 import { redact } from "../../render/write";
 
 /** The rendered objects the drill must agree with. */
 interface Rendered {
   readonly destinationPath: string;
-  readonly compression: { data: string; wal: string };
+  readonly compression: { data: BackupCompression; wal: BackupCompression };
+  readonly jobs: number;
   readonly retentionPolicy: string;
   readonly serverName: string;
   /** From a render of the same stack with `postgres.restore` declared. */
@@ -42,7 +44,9 @@ async function renderedLayout(): Promise<Rendered> {
   const restored = objectOf(restoring, "Cluster", "app-db-r1").spec;
   return {
     destinationPath: store.configuration.destinationPath,
-    compression: { data: store.configuration.data.compression, wal: store.configuration.wal.compression },
+    // An unset compression is "none": the plugin then passes no codec flag (backup-layout.ts).
+    compression: { data: store.configuration.data.compression ?? "none", wal: store.configuration.wal.compression ?? "none" },
+    jobs: store.configuration.data.jobs,
     retentionPolicy: store.retentionPolicy,
     serverName: plugin.parameters.serverName,
     restoredServerName: restored.plugins.find((p: { name: string }) => p.name === "barman-cloud.cloudnative-pg.io").parameters.serverName,
@@ -64,7 +68,7 @@ describe("PITR drill (real PostgreSQL 15, barman-cloud, s3rver)", () => {
     const days = /^(\d+)d$/.exec(rendered.retentionPolicy);
     if (!days) throw new Error(`unexpected rendered retentionPolicy ${rendered.retentionPolicy}`);
     r = await runPitrDrill({
-      layout: { stack: "prod", clusterName: "app-db", bucket: m[1]!, retentionDays: Number(days[1]), compression: rendered.compression.wal as "gzip" },
+      layout: { stack: "prod", clusterName: "app-db", bucket: m[1]!, retentionDays: Number(days[1]), compression: rendered.compression, dataJobs: rendered.jobs },
       batchRows: 5000,
       // Eight days without a base backup before the disaster (a week's outage and a bit).
       outage: { outageDays: 8, lifecycleRules: rendered.lifecycleRules },
@@ -73,8 +77,10 @@ describe("PITR drill (real PostgreSQL 15, barman-cloud, s3rver)", () => {
     console.log(`[pitr] timings (s): ${Object.entries(r.timings).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(", ")}`);
   }, 900_000);
 
-  it("uses the rendered layout: the ObjectStore's path, compression and retention, the Cluster's server names", () => {
-    expect(rendered.compression.data).toBe(rendered.compression.wal);
+  it("uses the rendered layout: the ObjectStore's path, compression, jobs and retention, the Cluster's server names", () => {
+    const walFlag = rendered.compression.wal === "none" ? "" : ` --${rendered.compression.wal}`;
+    expect(r.original.data).toEqual({ compression: rendered.compression.data, jobs: rendered.jobs });
+    expect(r.original.wal.compression).toBe(rendered.compression.wal);
     expect(r.original.destinationPath).toBe(rendered.destinationPath);
     expect(r.original.serverName).toBe(rendered.serverName);
     expect(r.original.retentionPolicy).toBe(rendered.retentionPolicy);
@@ -82,9 +88,20 @@ describe("PITR drill (real PostgreSQL 15, barman-cloud, s3rver)", () => {
     expect(r.restored.previousServerName).toBe(rendered.restoreSourceServerName);
     expect(r.restored.destinationPath).toBe(rendered.destinationPath);
     expect(r.archiveCommand.original).toBe(
-      `/usr/bin/barman-cloud-wal-archive --cloud-provider aws-s3 --endpoint-url ${r.endpointURL} --${rendered.compression.wal} ${rendered.destinationPath} ${rendered.serverName} %p`,
+      `/usr/bin/barman-cloud-wal-archive --cloud-provider aws-s3 --endpoint-url ${r.endpointURL}${walFlag} ${rendered.destinationPath} ${rendered.serverName} %p`,
     );
-    expect(r.archiveCommand.restored).toContain(` --${rendered.compression.wal} ${rendered.destinationPath} ${rendered.restoredServerName} %p`);
+    expect(r.archiveCommand.restored).toContain(`${walFlag} ${rendered.destinationPath} ${rendered.restoredServerName} %p`);
+  });
+
+  it("stores what the rendered compression says: base backup tars and WAL segments with their codec's suffix, or none", () => {
+    // barman-cloud 3.4 names a base backup's tar data.tar[.gz|.bz2|.snappy] and a WAL object <segment>[.gz|.bz2|.snappy].
+    const suffix = { none: "", gzip: ".gz", bzip2: ".bz2", snappy: ".snappy" } as const;
+    const tars = r.oldPrefixBefore.filter((o) => /\/base\/[^/]+\/data\.tar/.test(o.key)).map((o) => o.key.replace(/^.*\//, ""));
+    expect(tars.length).toBeGreaterThan(0);
+    for (const t of tars) expect(t).toBe(`data.tar${suffix[rendered.compression.data]}`);
+    const segments = r.oldPrefixBefore.filter((o) => /\/wals\/[0-9A-F]{16}\/[0-9A-F]{24}(\.gz|\.bz2|\.snappy)?$/.test(o.key)).map((o) => o.key.replace(/^.*\//, ""));
+    expect(segments.length).toBeGreaterThan(0);
+    for (const w of segments) expect(w).toMatch(new RegExp(`^[0-9A-F]{24}${suffix[rendered.compression.wal].replace(".", "\\.")}$`));
   });
 
   it("keeps the backup Barman still needs through an 8-day outage under the rendered S3 lifecycle, and restores from it", () => {

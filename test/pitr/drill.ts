@@ -137,7 +137,7 @@ export async function runPitrDrill(opts: DrillOptions = {}): Promise<DrillReport
   const batchRows = opts.batchRows ?? 2000;
 
   for (const p of ["initdb", "postgres", "psql", "pg_isready"]) pgBin(p);
-  await requireBarman(original.data.compression);
+  await requireBarman(original.data.compression, original.wal.compression);
   const ids = postgresIds();
 
   const timings: Record<string, number> = {};
