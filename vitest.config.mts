@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@readiness\/platform$/, replacement: `${publicDir}index.ts` },
-      { find: /^@readiness\/platform\/(alerts|dashboards)$/, replacement: `${publicDir}$1.ts` },
+      { find: /^@readiness\/platform\/(alerts|dashboards|validation)$/, replacement: `${publicDir}$1.ts` },
     ],
   },
   test: {

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 /** The package's entry points: `exports` key → the declaration file under build/public. */
-export const ENTRY_POINTS = { ".": "index", "./alerts": "alerts", "./dashboards": "dashboards" } as const;
+export const ENTRY_POINTS = { ".": "index", "./alerts": "alerts", "./dashboards": "dashboards", "./validation": "validation" } as const;
 
 export interface ApiReportResult {
   readonly entry: string;

@@ -5,9 +5,9 @@
  * returns it), the secret keys and the clock, so tests call it without mocks.
  */
 import { validateAlertOptions } from "@readiness/platform/alerts";
-import { PlatformConfigError } from "@readiness/platform";
-import { restoreTargetProblem } from "@readiness/platform";
-import { jvmProblems } from "@readiness/platform";
+import { PlatformConfigError } from "@readiness/platform/validation";
+import { restoreTargetProblem } from "@readiness/platform/validation";
+import { jvmProblems } from "@readiness/platform/validation";
 import { ENVIRONMENTS, POLICIES, PREVIEW_STACK, PROFILES, type EnvironmentName } from "./environments";
 import { platformSettings, type PlatformSettings } from "./schema";
 

@@ -6,8 +6,8 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
-import { isByteQuantity, isCpuQuantity, parseQuantity } from "@readiness/platform";
-import { REALM_LIMITS, type RealmLimitKey } from "@readiness/platform";
+import { isByteQuantity, isCpuQuantity, parseQuantity } from "@readiness/platform/validation";
+import { REALM_LIMITS, type RealmLimitKey } from "@readiness/platform/validation";
 
 const cpu = z.string().refine(isCpuQuantity, { message: 'must be a Kubernetes CPU quantity such as "250m" or "2"' });
 const bytes = z.string().refine(isByteQuantity, { message: 'must be a Kubernetes memory/storage quantity such as "512Mi" or "10Gi"' });

@@ -18,7 +18,7 @@ import { apiReports, ENTRY_POINTS } from "../scripts/api-report";
  * still mark `(undocumented)`. Every exported symbol is documented; members are being
  * documented — this number may only go down (lower it when you document some).
  */
-const UNDOCUMENTED_MEMBERS_AT_MOST = 459;
+const UNDOCUMENTED_MEMBERS_AT_MOST = 446;
 
 const entries = Object.values(ENTRY_POINTS);
 let tmp: string;
@@ -28,7 +28,7 @@ beforeAll(() => {
   const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8" });
   expect(r.stdout + r.stderr).toBe("");
   tmp = mkdtempSync(join(tmpdir(), "api-report-test-"));
-});
+}, 300_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A copy of what API Extractor reads (declarations, configs, reports), to change without touching the repository. */
@@ -50,7 +50,7 @@ describe("public API reports (API Extractor)", () => {
       expect(r.changed, `api/${r.entry}.api.md differs from the compiled API: run npm run api-report`).toBe(false);
       expect(r.succeeded, r.entry).toBe(true);
     }
-  });
+  }, 300_000);
 
   it("fail when an export is added without updating the report", () => {
     const dir = copy("added");
@@ -63,7 +63,7 @@ describe("public API reports (API Extractor)", () => {
     apiReports(dir, true);
     expect(readFileSync(join(dir, "api", "dashboards.api.md"), "utf8")).toContain("API_REPORT_PROBE");
     expect(apiReports(dir, false).every((r) => r.succeeded && !r.changed)).toBe(true);
-  });
+  }, 300_000);
 
   it("fail when a public signature changes deep inside the library", () => {
     const dir = copy("changed");
@@ -75,7 +75,7 @@ describe("public API reports (API Extractor)", () => {
     const byEntry = Object.fromEntries(apiReports(dir, false).map((r) => [r.entry, r]));
     expect(byEntry.index!.changed).toBe(true);
     expect(byEntry.index!.succeeded).toBe(false);
-  });
+  }, 300_000);
 
   it("fail when a public signature names a type no entry point exports", () => {
     const dir = copy("forgotten");
@@ -83,7 +83,7 @@ describe("public API reports (API Extractor)", () => {
     const alerts = apiReports(dir, false).find((r) => r.entry === "alerts")!;
     expect(alerts.succeeded).toBe(false);
     expect(alerts.errors.join("\n")).toMatch(/ae-forgotten-export: The symbol "Hidden"/);
-  });
+  }, 300_000);
 
   it("document every exported symbol (TSDoc), and no more undocumented members than before", () => {
     let members = 0;

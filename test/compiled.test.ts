@@ -4,7 +4,7 @@
  * sources' (tsx), and @pulumi/aws is loaded only by stacks that create AWS resources.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import * as yaml from "js-yaml";
@@ -66,6 +66,22 @@ describe("the compiled program", () => {
     const b = tree(source.out);
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
     for (const [f, text] of a) expect(text, f).toBe(b.get(f));
+  }, 300_000);
+
+  it("rejects bad config before loading any Pulumi SDK", () => {
+    const dir = join(tmp, "bad-stacks");
+    mkdirSync(dir);
+    const prod = readFileSync(join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), prod.replace("  platform:images:", "  platform:workloads:\n    coreApi:\n      replicas: -1\n  platform:images:"));
+    const modulesFile = join(tmp, "bad.modules");
+    const r = spawnSync(process.execPath, ["--require", join(tmp, "modules.cjs"), join(ROOT, "build", "scripts", "render.js"), "--stack", "prod", "--stacks-dir", dir], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, MODULES_FILE: modulesFile },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/stack "prod".*workloads\.coreApi\.replicas/);
+    expect(readFileSync(modulesFile, "utf8").split("\n").filter((m) => m.includes("@pulumi"))).toEqual([]);
   }, 300_000);
 
   it("loads @pulumi/aws only for a stack that creates AWS resources", () => {

@@ -91,9 +91,10 @@ describe("the packed library", () => {
     expect([...tops].sort()).toEqual(["README.md", "build/alerts", "build/components", "build/dashboards", "build/public", "package.json"]);
     for (const f of packed.files) {
       expect(f, f).not.toMatch(/\.test\.|\.cases\.|^(stacks|test|bench|render|scripts|policy)\//);
-      if (f.startsWith("build/")) expect(f, f).toMatch(/\.(js|d\.ts)(\.map)?$/);
+      // Compiled JavaScript and declarations; no source maps (they would point at sources the package does not ship).
+      if (f.startsWith("build/")) expect(f, f).toMatch(/\.(js|d\.ts)$/);
     }
-    for (const entry of ["index", "alerts", "dashboards"]) {
+    for (const entry of ["index", "alerts", "dashboards", "validation"]) {
       expect(packed.files).toContain(`build/public/${entry}.js`);
       expect(packed.files).toContain(`build/public/${entry}.d.ts`);
     }
@@ -157,9 +158,19 @@ describe("the packed library", () => {
     expect(registered.filter((x) => x.type.startsWith("aws:"))).toEqual([]);
   }, 300_000);
 
+  it("validates config through /validation without loading a Pulumi SDK", () => {
+    const r = sh(
+      process.execPath,
+      ["-e", `const v = require("@readiness/platform/validation"); if (!v.isByteQuantity("1Gi") || v.isByteQuantity("1 GB")) process.exit(3); const sdk = Object.keys(require.cache).filter((m) => m.includes("@pulumi")); if (sdk.length) { console.error(sdk[0]); process.exit(4); }`],
+      project,
+    );
+    expect(r.out).toBe("");
+    expect(r.code).toBe(0);
+  }, 300_000);
+
   it("resolves only the entry points in exports", () => {
     const probe = (spec: string) => sh(process.execPath, ["-e", `require(${JSON.stringify(spec)})`], project);
-    for (const spec of ["@readiness/platform", "@readiness/platform/alerts", "@readiness/platform/dashboards"]) expect(probe(spec).code, spec).toBe(0);
+    for (const spec of ["@readiness/platform", "@readiness/platform/alerts", "@readiness/platform/dashboards", "@readiness/platform/validation"]) expect(probe(spec).code, spec).toBe(0);
     for (const spec of ["@readiness/platform/build/components/postgres/index.js", "@readiness/platform/components/postgres", "@readiness/platform/stacks/platform"]) {
       const r = probe(spec);
       expect(r.code, spec).not.toBe(0);

@@ -7,6 +7,7 @@
  * SDKs are loaded.
  */
 export class PlatformConfigError extends Error {
+  /** Pulumi's RunError marker: the engine prints the message alone, without a stack trace. */
   public readonly __pulumiRunError = true;
   constructor(message: string) {
     super(message);

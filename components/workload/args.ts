@@ -32,9 +32,11 @@ export interface Peer {
 
 /** Horizontal Pod Autoscaler of a workload: replica range and CPU target. */
 export interface AutoscalingArgs {
-  /** @default false */
+  /** Create the HorizontalPodAutoscaler (the Deployment then has no fixed replica count). @default false */
   readonly enabled?: boolean;
+  /** Fewest replicas the autoscaler keeps. */
   readonly minReplicas: number;
+  /** Most replicas the autoscaler scales to. */
   readonly maxReplicas: number;
   /** Target average CPU utilisation (% of requests); omitted = not scaled on CPU. @default 70 */
   readonly targetCpuUtilization?: number;
@@ -46,7 +48,9 @@ export interface AutoscalingArgs {
 
 /** CPU and memory requests and limits of the workload's container. */
 export interface ResourcesArgs {
+  /** What the scheduler reserves, as Kubernetes quantities (`"500m"`, `"1Gi"`). */
   readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  /** The most the container may use; memory above the limit is an OOM kill. */
   readonly limits?: { readonly cpu?: string; readonly memory?: string };
 }
 

@@ -35,16 +35,23 @@ export const JVM_DEFAULT_CPU_TARGET = 70;
 
 /** What a JVM workload's args must satisfy, as stack-config-friendly problems (field relative to the workload). */
 export interface JvmProblem {
+  /** The field, relative to the workload's args (e.g. `jvm.heapPercentage`). */
   readonly field: string;
+  /** The value found there. */
   readonly value: unknown;
+  /** What is wrong with it. */
   readonly message: string;
 }
 
 /** The part of a workload's args {@link jvmProblems} checks. */
 export interface JvmInput {
+  /** The JVM settings; without them nothing is checked. */
   readonly jvm?: JvmArgs;
+  /** The autoscaler (a JVM workload scales on CPU, not memory, unless `jvm.allowMemoryAutoscaling`). */
   readonly autoscaling?: AutoscalingArgs;
+  /** Requests and limits, which the heap is a share of. */
   readonly resources: ResourcesArgs;
+  /** The container's environment (its `JAVA_TOOL_OPTIONS` must not set the heap size itself). */
   readonly env?: Readonly<Record<string, string>>;
 }
 
