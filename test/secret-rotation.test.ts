@@ -94,6 +94,20 @@ describe("rotating one generated secret", () => {
     expect(changed).toEqual(readers);
   });
 
+  it("a rotated Keycloak client secret re-runs the realm Job (the one writer of it into Keycloak), the admin's doesn't", async () => {
+    const jobOf = (run: RunResult) => run.recorder.kind("Job").map((r) => (r.inputs.metadata as Obj).name as string).filter((n) => n.startsWith("keycloak-realm-"));
+    const before = jobOf(baseRun);
+    expect(before).toHaveLength(1);
+    const bumped = await renderStack("prod", withConfig(readStackConfig("prod"), { secrets: { rotation: { "keycloak-client-core-api": 2 } } }));
+    const after = jobOf(bumped);
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before[0]);
+    // The Job reads the client secrets by reference: the new value reaches it, never the document.
+    const job = bumped.recorder.kind("Job").find((r) => (r.inputs.metadata as Obj).name === after[0])!;
+    expect(secretNames((job.inputs.spec as Obj).template.spec)).toEqual(expect.arrayContaining(["keycloak-client-core-api", "keycloak-client-web", "keycloak-client-grafana"]));
+    expect(jobOf(rotated.get("keycloak-admin")!.run)).toEqual(before);
+  }, 120_000);
+
   it("stamps rotation counters, never a secret value", () => {
     const { run } = rotated.get("core-api-migrate")!;
     const api = run.recorder.kind("Deployment").find((r) => (r.inputs.metadata as Obj).name === "core-api")!;

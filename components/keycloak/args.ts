@@ -1,6 +1,7 @@
 import { invalidArg } from "../lib/errors";
 import { isByteQuantity, isCpuQuantity, parseQuantity } from "../lib/quantities";
 import { KEYCLOAK_FACTS } from "./facts";
+import { rotationStamp } from "../secrets/rotation";
 import { checkExactUrl, checkRealmSettings, type RealmSettings } from "./realm";
 import { CONFIG_CLI_IMAGE, KEYCLOAK_IMAGE } from "./versions";
 
@@ -102,6 +103,13 @@ export interface KeycloakArgs {
   readonly realm: KeycloakRealmArgs;
   /** keycloak-config-cli image, built for this server version. @default CONFIG_CLI_IMAGE */
   readonly configCliImage?: string;
+  /**
+   * Rotation counters of the generated secrets (`secrets.rotation`). The realm Job writes the client
+   * secrets into Keycloak, so bumping one of them renames and re-runs the Job (a Job that only reads a
+   * Secret is left alone; this one is the writer). The bootstrap admin is not among them: Keycloak keeps
+   * the admin it created on first start. @default {}
+   */
+  readonly secretRotation?: Readonly<Record<string, string>>;
   /** Who may reach the server: the gateway's Envoy pods and the app tier. */
   readonly ingressFrom: {
     readonly gateway: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
@@ -157,6 +165,8 @@ export interface ResolvedKeycloakArgs {
   readonly bootstrapAdmin: LoginSecretRef;
   /** The platform realm. */
   readonly realm: Required<KeycloakRealmArgs>;
+  /** Rotation counters of the client secrets the realm Job writes (`name=N,...`; "" when none is rotatable). */
+  readonly clientSecretsRotation: string;
   /** Pods allowed to reach the servers. */
   readonly ingressFrom: KeycloakArgs["ingressFrom"];
   /** Proxy header the edge sets. */
@@ -252,6 +262,7 @@ export function resolveKeycloakArgs(componentName: string, a: KeycloakArgs): Res
     tls: a.tls,
     bootstrapAdmin: a.bootstrapAdmin,
     realm: { name: realmName, settings: a.realm.settings, clients: a.realm.clients, clientSecrets: a.realm.clientSecrets },
+    clientSecretsRotation: rotationStamp(Object.values(a.realm.clientSecrets).map((r) => r.secretName), a.secretRotation ?? {}) ?? "",
     ingressFrom: a.ingressFrom,
     proxyHeaders,
     antiAffinity,

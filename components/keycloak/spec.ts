@@ -165,9 +165,10 @@ export function realmDocumentJson(a: ResolvedKeycloakArgs): string {
   return `${JSON.stringify(realmDocumentOf(a), null, 2)}\n`;
 }
 
-/** Short content hash of the realm document and the config-cli image: names the ConfigMap and the Job, so a change re-runs the Job. */
+/** Short content hash of the realm document, the config-cli image and the client secrets' rotation counters: names the ConfigMap and the Job, so a change re-runs the Job. */
 export function realmRevision(a: ResolvedKeycloakArgs): string {
-  return createHash("sha256").update(realmDocumentJson(a)).update(a.configCliImage).digest("hex").slice(0, 10);
+  // The client secrets' rotation counters too: a rotated client secret must reach Keycloak, and only the Job writes it.
+  return createHash("sha256").update(realmDocumentJson(a)).update(a.configCliImage).update(a.clientSecretsRotation).digest("hex").slice(0, 10);
 }
 
 export const realmObjectName = (a: ResolvedKeycloakArgs) => `${a.name}-realm-${realmRevision(a)}`;

@@ -97,6 +97,7 @@ export function composeKeycloak(ctx: PlatformContext, cluster: ClusterParts, mon
     "keycloak",
     {
       ...keycloakArgs(cfg, monitoring.monitoringNamespace),
+      secretRotation: secrets.rotation,
       operatorReady: operator.ready,
       monitoringCrdsReady: monitoring.crdsReady,
       certManagerReady: cluster.ready,
