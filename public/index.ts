@@ -10,12 +10,13 @@
  * @packageDocumentation
  */
 
-// Shared: transforms, labels, quantities, config errors.
+// Shared: transforms, labels, quantities, config errors, the data components' monitoring args.
 export { type Transform, type CustomResourceArgs } from "../components/lib/transform";
 export { type HelmChart } from "../components/lib/helm";
 export { selectorLabels, standardLabels, type LabelArgs } from "../components/lib/labels";
 export { parseQuantity, isCpuQuantity, isByteQuantity } from "../components/lib/quantities";
 export { PlatformConfigError } from "../components/lib/errors";
+export { type ComponentMonitoringArgs } from "../components/lib/component-rules";
 
 // Namespace and generated secrets.
 export { PlatformNamespace, type PlatformNamespaceArgs } from "../components/namespace";

@@ -1,5 +1,6 @@
 import { invalidArg } from "../lib/errors";
 import { isByteQuantity, isCpuQuantity, parseQuantity } from "../lib/quantities";
+import type { ComponentMonitoringArgs } from "../lib/component-rules";
 import { KEYCLOAK_FACTS } from "./facts";
 import { rotationStamp } from "../secrets/rotation";
 import { checkExactUrl, checkRealmSettings, type RealmSettings } from "./realm";
@@ -122,17 +123,7 @@ export interface KeycloakArgs {
   /** Kubernetes cluster domain. @default "cluster.local" */
   readonly clusterDomain?: string;
   /** Alerting options (runbooks, `keycloak.*` overrides, team). */
-  readonly monitoring: {
-    readonly runbookBaseUrl: string;
-    readonly thresholds?: Readonly<Record<string, number>>;
-    readonly durations?: Readonly<Record<string, string>>;
-    /** Namespace Prometheus scrapes from. @default "monitoring" */
-    readonly namespace?: string;
-    /** Create the PrometheusRule. @default true */
-    readonly rules?: boolean;
-    /** `team` label on every Keycloak alert. @default "platform" */
-    readonly team?: string;
-  };
+  readonly monitoring: ComponentMonitoringArgs;
   /** Extra labels on what the component creates. */
   readonly labels?: Readonly<Record<string, string>>;
 }

@@ -3,6 +3,7 @@
  * from resolved args: pure, so tests read them without mocks.
  */
 import { createHash } from "node:crypto";
+import { serverCertificateSpec } from "../lib/certificates";
 import type { ResolvedKeycloakArgs } from "./args";
 import { KEYCLOAK_FACTS, operatorLabels } from "./facts";
 import { CLIENT_SECRET_ENV, realmDocument, type RealmClientId } from "./realm";
@@ -59,17 +60,13 @@ export function certificateDnsNames(a: ResolvedKeycloakArgs): string[] {
 export const TRUSTSTORE_PASSWORD = "changeit";
 
 export function certificateSpec(a: ResolvedKeycloakArgs): Obj {
-  return {
+  return serverCertificateSpec({
     secretName: tlsSecretName(a),
-    issuerRef: { name: a.tls.issuer.name, kind: a.tls.issuer.kind, group: "cert-manager.io" },
+    issuer: a.tls.issuer,
     dnsNames: certificateDnsNames(a),
-    duration: "2160h",
-    renewBefore: "720h",
-    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-    usages: ["server auth"],
     // truststore.p12 for keycloak-config-cli's JVM (the realm Job verifies the server it configures).
-    keystores: { pkcs12: { create: true, profile: "Modern2023", password: TRUSTSTORE_PASSWORD } },
-  };
+    extra: { keystores: { pkcs12: { create: true, profile: "Modern2023", password: TRUSTSTORE_PASSWORD } } },
+  });
 }
 
 /** The restricted Pod Security profile: the pod and container security contexts. */

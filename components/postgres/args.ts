@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { invalidArg } from "../lib/errors";
+import type { ComponentMonitoringArgs } from "../lib/component-rules";
 import { isByteQuantity, isCpuQuantity, parseQuantity } from "../lib/quantities";
 import { DEFAULT_DATA_JOBS, resolveBackupLayout, resolveCompression, validateBucketName, type BackupCompressionInput, type BackupLayout } from "./backup-layout";
 import { restoreTargetProblem } from "./restore-window";
@@ -210,24 +211,7 @@ export interface PostgresClusterArgs {
   /** Point-in-time recovery into a new cluster generation. */
   readonly restore?: RestoreArgs;
   /** Monitoring: PodMonitors and the PostgreSQL PrometheusRule. */
-  readonly monitoring: {
-    /** Base URL of docs/runbooks for the alerts' runbook links. */
-    readonly runbookBaseUrl: string;
-    /** Alert threshold overrides (keys `pg.*`, see alerts/postgres.ts). @default {} */
-    readonly thresholds?: Readonly<Record<string, number>>;
-    /** Alert duration overrides (keys `pg.*`). @default {} */
-    readonly durations?: Readonly<Record<string, string>>;
-    /** Namespace Prometheus scrapes from. @default "monitoring" */
-    readonly namespace?: string;
-    /** Create the PrometheusRule (turn off for a second cluster in the same namespace). @default true */
-    readonly rules?: boolean;
-    /**
-     * `team` label on every PostgreSQL alert, so Alertmanager's team routes
-     * (`alerting.teams.<team>`) reach the people who own the database.
-     * @default "database"
-     */
-    readonly team?: string;
-  };
+  readonly monitoring: ComponentMonitoringArgs;
   /** Namespace of the CloudNativePG operator (allowed to reach the instances). @default "cnpg-system" */
   readonly operatorNamespace?: string;
   /**

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { invalidArg } from "../lib/errors";
+import type { ComponentMonitoringArgs } from "../lib/component-rules";
 import { isByteQuantity, isCpuQuantity, parseQuantity } from "../lib/quantities";
 import { OPERATOR_FACTS } from "./facts";
 import { RABBITMQ_IMAGE } from "./versions";
@@ -89,18 +90,7 @@ export interface RabbitMqArgs {
   readonly clusterDomain?: string;
   /** Where the operators run (NetworkPolicy: they reach the management API). @default - the release manifests' rabbitmq-system */
   readonly operatorsNamespace?: string;
-  readonly monitoring: {
-    readonly runbookBaseUrl: string;
-    /** Alert threshold overrides (keys `rabbitmq.*`). */
-    readonly thresholds?: Readonly<Record<string, number>>;
-    readonly durations?: Readonly<Record<string, string>>;
-    /** Namespace Prometheus scrapes from. @default "monitoring" */
-    readonly namespace?: string;
-    /** Create the PrometheusRule. @default true */
-    readonly rules?: boolean;
-    /** `team` label on every RabbitMQ alert. @default "platform" */
-    readonly team?: string;
-  };
+  readonly monitoring: ComponentMonitoringArgs;
   /** Extra labels on what the component creates. */
   readonly labels?: Readonly<Record<string, string>>;
 }

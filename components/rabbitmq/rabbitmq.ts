@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { serverCertificateSpec } from "../lib/certificates";
 import { childDependsOn } from "../lib/deps";
 import { invalidArg } from "../lib/errors";
 import { standardLabels } from "../lib/labels";
@@ -86,15 +87,7 @@ export class RabbitMq extends pulumi.ComponentResource {
           apiVersion: "cert-manager.io/v1",
           kind: "Certificate",
           metadata: { name: tlsSecretName(a), namespace: ns, labels },
-          spec: {
-            secretName: tlsSecretName(a),
-            issuerRef: { name: a.tls.issuer.name, kind: a.tls.issuer.kind, group: "cert-manager.io" },
-            dnsNames: certificateDnsNames(a),
-            duration: "2160h",
-            renewBefore: "720h",
-            privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-            usages: ["server auth"],
-          },
+          spec: serverCertificateSpec({ secretName: tlsSecretName(a), issuer: a.tls.issuer, dnsNames: certificateDnsNames(a) }),
         }),
         child(...(args.certManagerReady ?? [])),
       );

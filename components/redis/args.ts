@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { invalidArg } from "../lib/errors";
+import type { ComponentMonitoringArgs } from "../lib/component-rules";
 import { isByteQuantity, isCpuQuantity, parseQuantity } from "../lib/quantities";
 import { FLAVORS, REDIS_EXPORTER_IMAGE, type RedisFlavor } from "./versions";
 
@@ -148,20 +149,7 @@ export interface RedisArgs {
   /** Pod anti-affinity across nodes: "required" never co-locates two data pods (or two Sentinels). @default "preferred" */
   readonly antiAffinity?: "required" | "preferred";
   /** Monitoring: ServiceMonitors and the Redis PrometheusRule. */
-  readonly monitoring: {
-    /** Base URL of docs/runbooks for the alerts' runbook links. */
-    readonly runbookBaseUrl: string;
-    /** Alert threshold overrides (keys `redis.*`, see alerts/redis.ts). @default {} */
-    readonly thresholds?: Readonly<Record<string, number>>;
-    /** Alert duration overrides (keys `redis.*`). @default {} */
-    readonly durations?: Readonly<Record<string, string>>;
-    /** Namespace Prometheus scrapes from. @default "monitoring" */
-    readonly namespace?: string;
-    /** Create the PrometheusRule (turn off for a second instance in the same namespace). @default true */
-    readonly rules?: boolean;
-    /** `team` label on every Redis alert. @default "platform" */
-    readonly team?: string;
-  };
+  readonly monitoring: ComponentMonitoringArgs;
   /** Extra labels on every object (not in selectors). */
   readonly labels?: Readonly<Record<string, string>>;
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { serverCertificateSpec } from "../lib/certificates";
 import { childDependsOn } from "../lib/deps";
 import { invalidArg } from "../lib/errors";
 import { standardLabels } from "../lib/labels";
@@ -132,16 +133,7 @@ export class Redis extends pulumi.ComponentResource {
         apiVersion: "cert-manager.io/v1",
         kind: "Certificate",
         metadata: { name: names.tls, namespace: ns, labels },
-        spec: {
-          secretName: names.tls,
-          issuerRef: { name: a.tls.issuer.name, kind: a.tls.issuer.kind, group: "cert-manager.io" },
-          dnsNames: certificateDnsNames(a),
-          ipAddresses: ["127.0.0.1"],
-          duration: "2160h",
-          renewBefore: "720h",
-          privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-          usages: ["server auth", "client auth"],
-        },
+        spec: serverCertificateSpec({ secretName: names.tls, issuer: a.tls.issuer, dnsNames: certificateDnsNames(a), ipAddresses: ["127.0.0.1"], usages: ["server auth", "client auth"] }),
       };
       this.certificate = new k8s.apiextensions.CustomResource(`${name}-certificate`, apply(t.certificate, certArgs), child(...(args.certManagerReady ?? [])));
     }
