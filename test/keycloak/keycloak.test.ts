@@ -15,7 +15,6 @@
  * Started ONCE for the file (about a minute here, several under load) and always stopped.
  */
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_SECRET_ENV, TENANT_ATTRIBUTE, TENANT_CLAIM } from "../../components/keycloak/realm";
@@ -69,9 +68,7 @@ describe("a real Keycloak 26.5.5 with the rendered realm", () => {
     const env = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", TZ: "UTC", HOME: work };
     pg = new PgServer(join(work, "data"), join(work, "sock"), await freePort(), join(work, "postgres.log"), ids, env);
     await pg.initdb();
-    writeFileSync(join(pg.dataDir, "pg_hba.conf"), "local all postgres trust\nhost all postgres 0.0.0.0/0 reject\nhost all all 127.0.0.1/32 scram-sha-256\n");
-    chownTree(join(pg.dataDir, "pg_hba.conf"), ids);
-    pg.writeSettings({ password_encryption: "scram-sha-256" });
+    pg.useCnpgAuth();
     await pg.start();
     const dbPassword = randomBytes(24).toString("hex");
     await pg.sql(`CREATE ROLE "${role.name}" NOSUPERUSER NOCREATEDB NOCREATEROLE LOGIN PASSWORD '${dbPassword}'`);

@@ -71,6 +71,16 @@ export class PgServer {
     chownTree(join(this.dataDir, DRILL_CONF), this.ids);
   }
 
+  /**
+   * Authentication as CloudNativePG sets it up: passwords (SCRAM) over TCP on loopback, the
+   * superuser only on the local socket. Call after initdb, before start.
+   */
+  useCnpgAuth(): void {
+    writeFileSync(join(this.dataDir, "pg_hba.conf"), "local all postgres trust\nhost all postgres 0.0.0.0/0 reject\nhost all all 127.0.0.1/32 scram-sha-256\n");
+    chownTree(join(this.dataDir, "pg_hba.conf"), this.ids);
+    this.writeSettings({ password_encryption: "scram-sha-256" });
+  }
+
   async start(): Promise<void> {
     this.daemon = startDaemon(pgBin("postgres"), ["-D", this.dataDir], {
       env: this.env,

@@ -90,10 +90,7 @@ describe("tenancy on a real PostgreSQL 15 and PgBouncer", () => {
     env = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", TZ: "UTC", HOME: work };
     pg = new PgServer(join(work, "data"), join(work, "sock"), await freePort(), join(work, "postgres.log"), ids, env);
     await pg.initdb();
-    // As CloudNativePG's pg_hba: passwords (SCRAM) over the network, the superuser only on the local socket.
-    writeFileSync(join(pg.dataDir, "pg_hba.conf"), "local all postgres trust\nhost all postgres 0.0.0.0/0 reject\nhost all all 127.0.0.1/32 scram-sha-256\n");
-    chownTree(join(pg.dataDir, "pg_hba.conf"), ids);
-    pg.writeSettings({ password_encryption: "scram-sha-256" });
+    pg.useCnpgAuth();
     await pg.start();
     // The rendered managed roles, then the database the Database CR declares (owned by the owner).
     for (const r of roles) {
