@@ -88,7 +88,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe("the packed library", () => {
   it("contains the compiled public API and nothing from stacks/, test/, bench/ or the sources", () => {
     const tops = new Set(packed.files.map((f) => f.split("/").slice(0, f.startsWith("build/") ? 2 : 1).join("/")));
-    expect([...tops].sort()).toEqual(["README.md", "build/alerts", "build/components", "build/dashboards", "build/public", "package.json"]);
+    expect([...tops].sort()).toEqual(["LICENSE", "README.md", "build/alerts", "build/components", "build/dashboards", "build/public", "package.json"]);
     for (const f of packed.files) {
       expect(f, f).not.toMatch(/\.test\.|\.cases\.|^(stacks|test|bench|render|scripts|policy)\//);
       // Compiled JavaScript and declarations; no source maps (they would point at sources the package does not ship).
