@@ -23,6 +23,7 @@ export { PlatformNamespace, type PlatformNamespaceArgs } from "../components/nam
 export {
   GeneratedSecrets,
   PLATFORM_SECRETS,
+  suppliedValueProblem,
   type GeneratedSecretsArgs,
   type GeneratedSecret,
   type SecretSpec,

@@ -128,3 +128,30 @@ describe("stack config: runbook links", () => {
     expect(errorOf("prod", { monitoring: { alerts: { runbookBaseUrl: "docs/runbooks" } } })).toMatch(/"platform:monitoring\.alerts\.runbookBaseUrl" is "docs\/runbooks"/);
   });
 });
+
+describe("stack config: supplied secrets", () => {
+  const KEY = Buffer.alloc(32, 7).toString("base64");
+  it("accepts values for catalogue secrets and the store's credentials, given as a secret", () => {
+    const supplied = { redis: "AbCdEfGh12345678AbCd", "data-encryption-key": KEY, "object-store-access-key": "ACCESSKEY0123456789X", "object-store-secret-key": "s3cretS3cretS3cretS3cretS3cretS3cret0000" };
+    const cfg = loadStackConfig("local", raw("local", { suppliedSecrets: supplied }, ["suppliedSecrets"]), { now: NOW });
+    expect(cfg.suppliedSecrets).toEqual(supplied);
+    expect(loadStackConfig("local", raw("local"), { now: NOW }).suppliedSecrets).toEqual({});
+  });
+  const cases: [string, Record<string, unknown>, RegExp, string[]][] = [
+    ["set in plain text", { redis: "AbCdEfGh12345678AbCd" }, /"platform:suppliedSecrets" is "<plain text>": must be set as a secret: pulumi config set --secret --path 'platform:suppliedSecrets\.<name>' <value>/, []],
+    ["not an object", ["AbCdEfGh12345678AbCd"] as unknown as Record<string, unknown>, /"platform:suppliedSecrets" is "<secret>": must be an object of secret name to value/, ["suppliedSecrets"]],
+    ["an unknown name", { redsi: "AbCdEfGh12345678AbCd" }, /"platform:suppliedSecrets\.redsi" is "<secret>": names no generated secret; known: core-api-migrate, .*object-store-secret-key/, ["suppliedSecrets"]],
+    ["a short password", { redis: "short1" }, /"platform:suppliedSecrets\.redis" is "<secret>": must be at least 16 characters of letters and digits/, ["suppliedSecrets"]],
+    ["a URL-unsafe password", { redis: "AbCdEfGh12345678/@:x" }, /"platform:suppliedSecrets\.redis" is "<secret>": must contain only letters and digits \(it lands in connection URLs\)/, ["suppliedSecrets"]],
+    ["a key of the wrong size", { "jwt-signing-key": KEY }, /"platform:suppliedSecrets\.jwt-signing-key" is "<secret>": must be base64 of exactly 64 bytes/, ["suppliedSecrets"]],
+    ["a non-string value", { redis: 12345678901234567890 }, /"platform:suppliedSecrets\.redis" is "<secret>": must be a non-empty string/, ["suppliedSecrets"]],
+    ["one store credential without the other", { "object-store-access-key": "ACCESSKEY0123456789X" }, /"platform:suppliedSecrets\.object-store-secret-key": is missing: the store's credentials are supplied both or neither/, ["suppliedSecrets"]],
+  ];
+  for (const [what, value, expected, secret] of cases) {
+    it(`rejects ${what}, never showing a value`, () => {
+      const msg = errorOf("local", { suppliedSecrets: value }, secret);
+      expect(msg).toMatch(expected);
+      for (const v of Object.values(value)) if (typeof v === "string" && secret.length > 0) expect(msg).not.toContain(v);
+    });
+  }
+});

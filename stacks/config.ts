@@ -10,12 +10,22 @@ import { restoreTargetProblem } from "@readiness/platform/validation";
 import { jvmProblems } from "@readiness/platform/validation";
 import { ENVIRONMENTS, POLICIES, PREVIEW_STACK, PROFILES, type EnvironmentName } from "./environments";
 import { platformSettings, type PlatformSettings } from "./schema";
+import { PLATFORM_SECRETS, suppliedValueProblem } from "@readiness/platform/validation";
 
 export const PROJECT = "platform";
 
 /** Config keys that hold secrets: set with `pulumi config set --secret`, never plain. */
 export const SECRET_KEYS = ["pagerdutyRoutingKey", "slackWebhookUrl", "smtpPassword", "heartbeatUrl"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/**
+ * The secret config key holding values to use instead of generated secrets, by name (every
+ * name of the secrets catalogue, plus the in-cluster backup store's two credentials):
+ * `pulumi config set --secret --path 'platform:suppliedSecrets.redis' <value>`.
+ */
+export const SUPPLIED_SECRETS_KEY = "suppliedSecrets";
+/** Names under `platform:suppliedSecrets` for the in-cluster backup store's root credentials (both or neither). */
+export const STORE_CREDENTIAL_NAMES = { accessKeyId: "object-store-access-key", secretAccessKey: "object-store-secret-key" } as const;
 
 export interface StackConfig {
   readonly stack: string;
@@ -26,6 +36,8 @@ export interface StackConfig {
   readonly policies: (typeof POLICIES)[EnvironmentName];
   /** Secret config values (alert receivers' keys), by key; absent when not set. */
   readonly secrets: Readonly<Partial<Record<SecretKey, string>>>;
+  /** `platform:suppliedSecrets`: values to use instead of generating, by secret name (checked). @default {} */
+  readonly suppliedSecrets: Readonly<Record<string, string>>;
 }
 
 export interface RawConfig {
@@ -114,6 +126,7 @@ export function loadStackConfig(stack: string, raw: RawConfig, opts: LoadOptions
   const policies = POLICIES[environment];
   const overrides: Record<string, unknown> = {};
   const secrets: Partial<Record<SecretKey, string>> = {};
+  let suppliedSecrets: Record<string, string> = {};
   const known = new Set(Object.keys(platformSettings.shape));
 
   for (const [fullKey, value] of Object.entries(raw.values).sort(([a], [b]) => a.localeCompare(b))) {
@@ -128,8 +141,12 @@ export function loadStackConfig(stack: string, raw: RawConfig, opts: LoadOptions
       continue;
     }
     if (key === "environment") continue;
+    if (key === SUPPLIED_SECRETS_KEY) {
+      suppliedSecrets = parseSuppliedSecrets(stack, value, raw.secretKeys.includes(fullKey));
+      continue;
+    }
     if (!known.has(key)) {
-      fail(stack, key, parseValue(value), `unknown key; known keys: ${[...known, ...SECRET_KEYS].sort().join(", ")}`);
+      fail(stack, key, parseValue(value), `unknown key; known keys: ${[...known, ...SECRET_KEYS, SUPPLIED_SECRETS_KEY].sort().join(", ")}`);
     }
     overrides[key] = parseValue(value);
   }
@@ -208,7 +225,31 @@ export function loadStackConfig(stack: string, raw: RawConfig, opts: LoadOptions
 
   const namespace = settings.kubernetes.namespace ?? `${PROJECT}-${stack}`;
   if (namespace.length > 63) fail(stack, "kubernetes.namespace", namespace, "must be at most 63 characters");
-  return { stack, environment, namespace, settings, policies, secrets };
+  return { stack, environment, namespace, settings, policies, secrets, suppliedSecrets };
+}
+
+/**
+ * `platform:suppliedSecrets`: a secret JSON object of non-empty strings, each name a secret of
+ * the catalogue (value checked against its spec) or one of the store's two credentials. Errors
+ * never show a value.
+ */
+function parseSuppliedSecrets(stack: string, raw: string, isSecret: boolean): Record<string, string> {
+  const key = SUPPLIED_SECRETS_KEY;
+  if (!isSecret) fail(stack, key, "<plain text>", `must be set as a secret: pulumi config set --secret --path '${PROJECT}:${key}.<name>' <value>`);
+  const v = parseValue(raw);
+  if (!isPlainObject(v)) fail(stack, key, "<secret>", "must be an object of secret name to value");
+  const storeNames: readonly string[] = Object.values(STORE_CREDENTIAL_NAMES);
+  const known = [...PLATFORM_SECRETS.map((p) => p.name), ...storeNames];
+  for (const [name, value] of Object.entries(v)) {
+    if (!known.includes(name)) fail(stack, `${key}.${name}`, "<secret>", `names no generated secret; known: ${known.join(", ")}`);
+    if (typeof value !== "string" || value === "") fail(stack, `${key}.${name}`, "<secret>", "must be a non-empty string");
+    const spec = PLATFORM_SECRETS.find((p) => p.name === name);
+    const problem = spec ? suppliedValueProblem(spec, value) : value.length < 16 ? "must be at least 16 characters" : undefined;
+    if (problem) fail(stack, `${key}.${name}`, "<secret>", problem);
+  }
+  const store = storeNames.filter((n) => n in v);
+  if (store.length === 1) fail(stack, `${key}.${storeNames.find((n) => !(n in v))}`, undefined, `is missing: the store's credentials are supplied both or neither (${store[0]} is set)`);
+  return v as Record<string, string>;
 }
 
 /** A restore target must lie inside the backup retention window and not in the future. */

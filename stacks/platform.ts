@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfigError } from "@readiness/platform";
 import { GeneratedSecrets } from "@readiness/platform";
 import { PlatformNamespace } from "@readiness/platform";
-import type { StackConfig } from "./config";
+import { STORE_CREDENTIAL_NAMES, type StackConfig } from "./config";
 import { composeApps } from "./compose/apps";
 import { composeClusterServices } from "./compose/cluster-services";
 import { composeData, preflightData } from "./compose/data";
@@ -28,6 +28,12 @@ export interface PlatformOutputs {
   readonly topology: Topology;
 }
 
+/** `platform:suppliedSecrets` minus the store's credentials (which go to the PostgreSQL component). */
+function suppliedCatalogSecrets(cfg: StackConfig): Record<string, string> {
+  const store: readonly string[] = Object.values(STORE_CREDENTIAL_NAMES);
+  return Object.fromEntries(Object.entries(cfg.suppliedSecrets).filter(([k]) => !store.includes(k)));
+}
+
 export class Platform extends pulumi.ComponentResource {
   public readonly outputs: PlatformOutputs;
 
@@ -39,7 +45,7 @@ export class Platform extends pulumi.ComponentResource {
     topology.nodes.push({ id: "namespace", label: `Namespace ${cfg.namespace}` });
     const secrets = new GeneratedSecrets(
       "secrets",
-      { namespace: ns.name, instance: cfg.stack, rotation: s.secrets.rotation },
+      { namespace: ns.name, instance: cfg.stack, rotation: s.secrets.rotation, supplied: suppliedCatalogSecrets(cfg) },
       { parent: this, dependsOn: [ns.namespace] },
     );
     topology.nodes.push({ id: "secrets", label: "GeneratedSecrets" });

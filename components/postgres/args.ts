@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
 import { invalidArg } from "../lib/errors";
 import type { ComponentMonitoringArgs } from "../lib/component-rules";
 import { isByteQuantity, isCpuQuantity, parseQuantity } from "../lib/quantities";
@@ -131,6 +132,17 @@ export type ObjectStoreArgs =
       readonly storageSize?: string;
       /** Store image. @default OBJECT_STORE_IMAGE */
       readonly image?: string;
+      /**
+       * The store's root credentials, instead of generating them (random, 20 and 40 characters):
+       * an existing store being adopted, or values kept in a vault. Both or neither.
+       * @default - generated
+       */
+      readonly credentials?: {
+        /** The store's access key id (AWS_ACCESS_KEY_ID of its clients). */
+        readonly accessKeyId: pulumi.Input<string>;
+        /** The store's secret access key. */
+        readonly secretAccessKey: pulumi.Input<string>;
+      };
     };
 
 /** Point-in-time recovery: this cluster is created from another one's backups. */

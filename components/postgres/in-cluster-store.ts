@@ -6,7 +6,7 @@
  * WAL archive of an empty cluster finds it (barman-cloud would also create it).
  */
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { childDependsOn } from "../lib/deps";
 import * as random from "@pulumi/random";
 import { standardLabels } from "../lib/labels";
@@ -46,14 +46,15 @@ export function createInClusterStore(
   const selector = storeSelector(a);
   const opts = { parent, dependsOn };
 
-  const accessKey = new random.RandomPassword(`${name}-store-access-key`, { length: 20, special: false, upper: true, lower: false, numeric: true }, opts);
-  const secretKey = new random.RandomPassword(`${name}-store-secret-key`, { length: 40, special: false }, opts);
+  const supplied = a.objectStore.credentials;
+  const accessKey = supplied ? pulumi.secret(supplied.accessKeyId) : new random.RandomPassword(`${name}-store-access-key`, { length: 20, special: false, upper: true, lower: false, numeric: true }, opts).result;
+  const secretKey = supplied ? pulumi.secret(supplied.secretAccessKey) : new random.RandomPassword(`${name}-store-secret-key`, { length: 40, special: false }, opts).result;
   const credentials = new k8s.core.v1.Secret(
     `${name}-store-credentials`,
     {
       metadata: { name: `${storeName}-credentials`, namespace: ns, labels },
       type: "Opaque",
-      stringData: { [STORE_KEYS.accessKeyId]: accessKey.result, [STORE_KEYS.secretAccessKey]: secretKey.result },
+      stringData: { [STORE_KEYS.accessKeyId]: accessKey, [STORE_KEYS.secretAccessKey]: secretKey },
     },
     opts,
   );

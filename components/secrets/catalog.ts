@@ -12,8 +12,11 @@ export type SecretAlphabet =
 
 /** A generated password: length, alphabet and the username stored beside it. */
 export interface PasswordSpec {
+  /** Discriminant: a password. */
   readonly kind: "password";
+  /** Characters (16..128). */
   readonly length: number;
+  /** Which characters it is drawn from (and, when supplied, may contain). */
   readonly alphabet: SecretAlphabet;
   /** When set, the Secret is `kubernetes.io/basic-auth` with this username. */
   readonly username?: string;
@@ -21,12 +24,13 @@ export interface PasswordSpec {
 
 /** A generated random key of a number of bytes. */
 export interface KeySpec {
+  /** Discriminant: random bytes. */
   readonly kind: "key";
   /** Key size in bytes; stored base64-encoded. */
   readonly bytes: number;
 }
 
-/** One secret {@link GeneratedSecrets} generates: its Secret's name, description, data key and what to generate. */
+/** One secret `GeneratedSecrets` generates: its Secret's name, description, data key and what to generate. */
 export interface SecretSpec {
   /** The Kubernetes Secret's name and the id used to look it up. */
   readonly name: string;
@@ -34,6 +38,7 @@ export interface SecretSpec {
   readonly description: string;
   /** The data key the value is stored under (basic-auth secrets use `password`). @default "password" or "key" */
   readonly dataKey?: string;
+  /** What is generated: a password or a key. */
   readonly spec: PasswordSpec | KeySpec;
   /**
    * Names this secret had before: its Pulumi resources keep them as aliases (so a rename
@@ -72,4 +77,23 @@ export const PLATFORM_SECRETS: readonly SecretSpec[] = [
 
 export function dataKeyOf(s: SecretSpec): string {
   return s.dataKey ?? (s.spec.kind === "key" ? "key" : "password");
+}
+
+/**
+ * Why `value` can't stand in for the generated secret `s` (see `GeneratedSecretsArgs.supplied`),
+ * or undefined when it can: a password needs at least 16 characters of its alphabet ("url-safe":
+ * letters and digits only, since it lands in connection URLs; "login": those and
+ * `LOGIN_SYMBOLS`); a key must be base64 of exactly its number of bytes.
+ */
+export function suppliedValueProblem(s: SecretSpec, value: string): string | undefined {
+  if (s.spec.kind === "key") {
+    const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0 ? Buffer.from(value, "base64").length : -1;
+    return bytes === s.spec.bytes ? undefined : `must be base64 of exactly ${s.spec.bytes} bytes (e.g. openssl rand -base64 ${s.spec.bytes})`;
+  }
+  const symbols = s.spec.alphabet === "login" ? LOGIN_SYMBOLS : "";
+  const allowed = new RegExp(`^[A-Za-z0-9${symbols.replace(/[-\\^\]]/g, "\\$&")}]+$`);
+  const what = s.spec.alphabet === "login" ? `letters, digits and ${LOGIN_SYMBOLS}` : "letters and digits (it lands in connection URLs)";
+  if (value.length < 16) return `must be at least 16 characters of ${what}`;
+  if (!allowed.test(value)) return `must contain only ${what}`;
+  return undefined;
 }

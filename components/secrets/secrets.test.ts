@@ -77,3 +77,31 @@ describe("GeneratedSecrets", () => {
     expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", rotation: { "core-api-db": 1, "core-api-migrate": 2 } })).toThrow(/rotation\.core-api-db .*former name of core-api-migrate/);
   });
 });
+
+describe("GeneratedSecrets: supplied values", () => {
+  const KEY = Buffer.alloc(32, 9).toString("base64");
+  it("uses a supplied value instead of generating: no random resource, the same Secret, a secret output", async () => {
+    const rec = mockRuntime();
+    const g = new GeneratedSecrets("secrets", { namespace: "ns", instance: "test", supplied: { redis: "SuppliedRedisPassword0001", "data-encryption-key": KEY } });
+    await settle();
+    expect(rec.resources.filter((r) => r.name === "secrets-redis" || r.name === "secrets-data-encryption-key")).toEqual([]);
+    expect(rec.resources.filter((r) => r.type.startsWith("random:"))).toHaveLength(PLATFORM_SECRETS.length - 2);
+    expect(await resolve(g.get("redis").value)).toBe("SuppliedRedisPassword0001");
+    expect(await pulumi.isSecret(g.get("redis").value)).toBe(true);
+    expect(await resolve(g.get("data-encryption-key").value)).toBe(KEY);
+    const secret = rec.get("kubernetes:core/v1:Secret", "secrets-redis-secret").inputs;
+    expect(secret.type).toBe("kubernetes.io/basic-auth");
+    expect(JSON.stringify(secret.stringData)).toContain("SuppliedRedisPassword0001");
+  });
+  it("rejects an unknown name or a value its spec refuses, without showing the value", () => {
+    expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", supplied: { nope: "x".repeat(20) } })).toThrow(/supplied\.nope.*names no generated secret/);
+    let msg = "";
+    try {
+      validateSecretsArgs({ namespace: "ns", instance: "t", supplied: { "keycloak-admin": "has space in it 1234" } });
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/supplied\.keycloak-admin.*must contain only letters, digits and/);
+    expect(msg).not.toContain("has space in it");
+  });
+});

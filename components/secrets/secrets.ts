@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { childDependsOn } from "../lib/deps";
 import { invalidArg } from "../lib/errors";
 import { standardLabels } from "../lib/labels";
-import { LOGIN_SYMBOLS, PLATFORM_SECRETS, dataKeyOf, type SecretSpec } from "./catalog";
+import { LOGIN_SYMBOLS, PLATFORM_SECRETS, dataKeyOf, suppliedValueProblem, type SecretSpec } from "./catalog";
 import type { RotationStamps } from "./rotation";
 
 /** Args of {@link GeneratedSecrets}: the namespace, the stack, which secrets to generate and their rotation values. */
@@ -24,6 +24,16 @@ export interface GeneratedSecretsArgs {
   readonly rotation?: Readonly<Record<string, string | number>>;
   /** What to generate. @default PLATFORM_SECRETS */
   readonly secrets?: readonly SecretSpec[];
+  /**
+   * Values to use instead of generating, by secret name: an existing environment's credentials
+   * being adopted, or values kept in a vault. Each becomes a Pulumi secret and no random resource
+   * is created for it; the Kubernetes Secret, its consumers and the rotation stamps stay the same.
+   * A plain string is checked against the secret's spec (`suppliedValueProblem`). To rotate a
+   * supplied secret, change its value and bump its `rotation` counter in the same update (the
+   * counter is what rolls the pods that read it).
+   * @default {}
+   */
+  readonly supplied?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /** A generated secret: where it lives, and its value as a Pulumi secret output. */
@@ -49,6 +59,12 @@ export function validateSecretsArgs(args: GeneratedSecretsArgs): readonly Secret
     if (s.spec.kind === "password" && (s.spec.length < 16 || s.spec.length > 128)) invalidArg("GeneratedSecrets", `${s.name}.length`, s.spec.length, "must be between 16 and 128");
     if (s.spec.kind === "key" && (s.spec.bytes < 16 || s.spec.bytes > 512)) invalidArg("GeneratedSecrets", `${s.name}.bytes`, s.spec.bytes, "must be between 16 and 512");
   }
+  for (const [k, v] of Object.entries(args.supplied ?? {})) {
+    const spec = specs.find((s) => s.name === k);
+    if (!spec) invalidArg("GeneratedSecrets", `supplied.${k}`, "<secret>", `names no generated secret; known: ${[...names].join(", ")}`);
+    const problem = typeof v === "string" ? suppliedValueProblem(spec, v) : undefined;
+    if (problem) invalidArg("GeneratedSecrets", `supplied.${k}`, "<secret>", problem);
+  }
   const former = new Map(specs.flatMap((s) => (s.formerNames ?? []).map((f) => [f, s.name] as const)));
   for (const k of Object.keys(args.rotation ?? {})) {
     const now = former.get(k);
@@ -59,8 +75,8 @@ export function validateSecretsArgs(args: GeneratedSecretsArgs): readonly Secret
 }
 
 /**
- * Generates every platform secret with @pulumi/random, stores each in a
- * Kubernetes Secret and exposes it only as a Pulumi secret output.
+ * Generates every platform secret with @pulumi/random (or takes the value `supplied` for it),
+ * stores each in a Kubernetes Secret and exposes it only as a Pulumi secret output.
  */
 export class GeneratedSecrets extends pulumi.ComponentResource {
   public readonly secrets: Readonly<Record<string, GeneratedSecret>>;
@@ -80,7 +96,10 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
       // A renamed secret keeps its resources (and so its value): no replacement, no rotation.
       const aliases = (suffix: string) => (s.formerNames ?? []).map((f) => ({ name: `${name}-${f}${suffix}` }));
       let value: pulumi.Output<string>;
-      if (s.spec.kind === "password") {
+      const supplied = args.supplied?.[s.name];
+      if (supplied !== undefined) {
+        value = pulumi.secret(supplied);
+      } else if (s.spec.kind === "password") {
         const pw = new random.RandomPassword(
           `${name}-${s.name}`,
           {

@@ -3,8 +3,15 @@ import { selectorLabels } from "@readiness/platform";
 import { instanceSelector, PostgresCluster, resolvePostgresClusterArgs, type ObjectStoreArgs, type PostgresClusterArgs } from "@readiness/platform";
 import { PLATFORM_SECRETS } from "@readiness/platform";
 import { operatorLabels } from "@readiness/platform";
-import type { StackConfig } from "../config";
+import { STORE_CREDENTIAL_NAMES, type StackConfig } from "../config";
 import { componentMonitoring, type ClusterParts, type DataParts, type MonitoringParts, type PlatformContext } from "./context";
+
+/** The in-cluster store's credentials from `platform:suppliedSecrets` (both, checked by the config), or nothing: generated. */
+function storeCredentials(cfg: StackConfig): { credentials?: { accessKeyId: string; secretAccessKey: string } } {
+  const accessKeyId = cfg.suppliedSecrets[STORE_CREDENTIAL_NAMES.accessKeyId];
+  const secretAccessKey = cfg.suppliedSecrets[STORE_CREDENTIAL_NAMES.secretAccessKey];
+  return accessKeyId !== undefined && secretAccessKey !== undefined ? { credentials: { accessKeyId, secretAccessKey } } : {};
+}
 
 /**
  * The PostgresCluster args of a stack: every `postgres.*` setting, from config
@@ -17,7 +24,7 @@ export function postgresClusterArgs(cfg: StackConfig, monitoringNamespace: strin
   const objectStore: ObjectStoreArgs =
     cfg.policies.objectStore === "s3" && s.aws
       ? { kind: "s3", region: s.aws.region, oidcProviderArn: s.aws.oidcProviderArn, oidcProviderUrl: s.aws.oidcProviderUrl }
-      : { kind: "in-cluster" };
+      : { kind: "in-cluster", ...storeCredentials(cfg) };
   const userOf = (secretName: string, dflt: string) => {
     const spec = PLATFORM_SECRETS.find((x) => x.name === secretName)!.spec;
     return (spec.kind === "password" ? spec.username : undefined) ?? dflt;
