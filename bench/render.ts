@@ -86,6 +86,20 @@ for (const s of STACKS) {
   console.log(`${s.stack.padEnd(6)} peak RSS (MiB)   ${fmt(median(render.map((x) => x.rssKiB / 1024)))}  ${fmt(median(floor.map((x) => x.rssKiB / 1024)))}   ${ratioCell(rss, s.target)}`);
   console.log(`${"".padEnd(6)} (floor loads ${floorName})`);
 }
+// Where a render's time goes (bench/render-phases.cjs: the same modules, timed phase by phase).
+const phaseNames = ["config", "sdks", "program", "write"] as const;
+for (const s of STACKS) {
+  const ps: Record<(typeof phaseNames)[number], number>[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, [join(ROOT, "bench", "render-phases.cjs"), s.stack], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`render-phases ${s.stack} exited ${r.status}: ${r.stderr}`);
+    ps.push(JSON.parse(r.stdout));
+  }
+  const floorMs = median(samples.get(s.stack)!.floor.map((x) => x.wallMs));
+  console.log(
+    `${s.stack.padEnd(6)} phases (ms)      ${phaseNames.map((n) => `${n} ${median(ps.map((p) => p[n])).toFixed(0)}`).join(", ")}  (config = validation before any SDK loads; sdks = the floor's work, ${floorMs.toFixed(0)} ms there; program = index.js registering under the mocks; write = building the files)`,
+  );
+}
 const prodFloor = samples.get("prod")!.floor;
 const badRatios = bad.map((x, i) => x.wallMs / prodFloor[i]!.wallMs);
 console.log(`prod   bad config (ms)  ${fmt(median(bad.map((x) => x.wallMs)))}  ${fmt(median(prodFloor.map((x) => x.wallMs)))}   ${median(badRatios).toFixed(2)} (replicas: -1 rejected before the SDKs load)`);

@@ -115,4 +115,26 @@ describe.skipIf(missing !== undefined)("the engine tests' control plane", () => 
       1000,
     );
   }, 400_000);
+
+  it("completes a Job: kwok ends the pods a Job owns with exit 0 (kwok-stages.yaml), the Job controller marks it Complete", async () => {
+    await must({
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "once", namespace: NS },
+      spec: { backoffLimit: 0, template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "registry.invalid/never-pulled:1" }] } } },
+    });
+    const job = await waitFor(
+      "Job once Complete",
+      async () => {
+        const r = await cp.client.request("GET", `/apis/batch/v1/namespaces/${NS}/jobs/once`);
+        return (r.body?.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Complete" && c.status === "True") ? r.body : undefined;
+      },
+      180_000,
+      1000,
+    );
+    expect(job.status.succeeded).toBe(1);
+    // A Deployment's pods are not Job pods: they keep running (checked above by availableReplicas).
+    const spread = (await cp.client.request("GET", `/api/v1/namespaces/${NS}/pods?labelSelector=app%3Dspread`)).body.items as Array<{ status: { phase: string } }>;
+    expect(spread.map((p) => p.status.phase)).toEqual(["Running", "Running", "Running"]);
+  }, 300_000);
 });
