@@ -192,7 +192,8 @@ export function adminCredentialsContainer(a: ResolvedKeycloakArgs): Obj {
     command: ["/bin/bash", "-c", ADMIN_CREDENTIALS_SCRIPT],
     env: adminCredentialsEnv(a, { path: `${TRUSTSTORE_DIR}/truststore.p12`, password: TRUSTSTORE_PASSWORD }),
     securityContext: RESTRICTED_CONTAINER,
-    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+    // A short-lived kcadm.sh JVM (its default heap is a quarter of the limit).
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "384Mi" } },
     volumeMounts: [
       { name: "truststore", mountPath: TRUSTSTORE_DIR, readOnly: true },
       { name: "tmp", mountPath: "/tmp" },
