@@ -87,6 +87,8 @@ describe.each(["local", "dev", "staging", "prod"] as const)("%s", (stack) => {
       KEYCLOAK_CLIENTSECRET: { name: "keycloak-admin-client", key: "client-secret" },
     });
     expect(env.KEYCLOAK_PASSWORD).toBeUndefined();
+    // The operator creates the bootstrap admin from the same Secret the init container keeps it equal to.
+    expect(one(stack, "Keycloak").spec.bootstrapAdmin).toEqual({ user: { secret: "keycloak-admin" } });
     const [init] = job.spec.template.spec.initContainers as Obj[];
     expect(init.name).toBe("admin-credentials");
     expect(init.image).toBe(one(stack, "Keycloak").spec.image);

@@ -188,6 +188,7 @@ describe("rotating Keycloak's admin credentials (a real Keycloak 26.5.5)", () =>
 
   it("both rotated in one update: the Job fails, says why, and leaves both credentials as they were", async () => {
     const r = await runJob(prod, values(password(), clientSecret()));
+    console.log(r.log);
     expect(r.code).not.toBe(0);
     expect(r.log).toMatch(/Keycloak accepts neither the current secret of platform-realm-job nor the current password of admin: were both rotated in one update\?/);
     expect(await adminLogin(B)).toBe(200);
