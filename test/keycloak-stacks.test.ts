@@ -81,8 +81,28 @@ describe.each(["local", "dev", "staging", "prod"] as const)("%s", (stack) => {
       CLIENT_SECRET_CORE_API: { name: "keycloak-client-core-api", key: "client-secret" },
       CLIENT_SECRET_WEB: { name: "keycloak-client-web", key: "client-secret" },
       CLIENT_SECRET_GRAFANA: { name: "keycloak-client-grafana", key: "client-secret" },
-      KEYCLOAK_PASSWORD: { name: "keycloak-admin", key: "password" },
+      // keycloak-config-cli logs in as the admin service client, which the init container keeps current.
+      KEYCLOAK_GRANTTYPE: "client_credentials",
+      KEYCLOAK_CLIENTID: "platform-realm-job",
+      KEYCLOAK_CLIENTSECRET: { name: "keycloak-admin-client", key: "client-secret" },
     });
+    expect(env.KEYCLOAK_PASSWORD).toBeUndefined();
+    // The operator creates the bootstrap admin from the same Secret the init container keeps it equal to.
+    expect(one(stack, "Keycloak").spec.bootstrapAdmin).toEqual({ user: { secret: "keycloak-admin" } });
+    const [init] = job.spec.template.spec.initContainers as Obj[];
+    expect(init.name).toBe("admin-credentials");
+    expect(init.image).toBe(one(stack, "Keycloak").spec.image);
+    const initEnv = Object.fromEntries((init.env as Obj[]).map((e) => [e.name, e.value ?? e.valueFrom.secretKeyRef]));
+    expect(initEnv).toMatchObject({
+      KEYCLOAK_URL: env.KEYCLOAK_URL,
+      ADMIN_USERNAME: { name: "keycloak-admin", key: "username" },
+      ADMIN_PASSWORD: { name: "keycloak-admin", key: "password" },
+      ADMIN_CLIENT_ID: "platform-realm-job",
+      ADMIN_CLIENT_SECRET: { name: "keycloak-admin-client", key: "client-secret" },
+    });
+    // No secret on a command line: kcadm.sh reads them from KC_CLI_* variables the script sets per call.
+    expect(init.command[2]).not.toMatch(/--password|--secret|--new-password/);
+    expect(init.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
     const text = cm.data["realm.json"] as string;
     for (const m of text.matchAll(/"secret": "([^"]*)"/g)) expect(m[1]).toMatch(/^\$\(env:CLIENT_SECRET_[A-Z_]+\)$/);
     expect(job.spec.template.spec.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });

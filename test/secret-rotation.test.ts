@@ -56,7 +56,7 @@ function secretNames(spec: unknown): string[] {
   return [...found].sort();
 }
 
-const ROTATED = ["core-api-migrate", "core-api-app", "nextauth", "grafana-admin", "redis", "redis-admin", "keycloak-admin"] as const;
+const ROTATED = ["core-api-migrate", "core-api-app", "nextauth", "grafana-admin", "redis", "redis-admin", "keycloak-admin", "keycloak-admin-client"] as const;
 
 describe("rotating one generated secret", () => {
   let base: Map<string, { template: unknown; reads: string[] }>;
@@ -81,8 +81,9 @@ describe("rotating one generated secret", () => {
     // The Redis pods read the ACL file built from both passwords; the apps connect as the app user.
     expect(readers("redis")).toEqual(["Deployment platform-prod/core-api", "Deployment platform-prod/web", "StatefulSet platform-prod/redis", "StatefulSet platform-prod/redis-sentinel"]);
     expect(readers("redis-admin")).toEqual(["StatefulSet platform-prod/redis", "StatefulSet platform-prod/redis-sentinel"].sort());
-    // The Keycloak operator reads the bootstrap admin (a CR field, no pod template of the stack's); the realm Job logs in as it.
+    // The Keycloak operator reads the bootstrap admin (a CR field, no pod template of the stack's); the realm Job writes both admin credentials.
     expect(readers("keycloak-admin")).toEqual([expect.stringMatching(/^Job platform-prod\/keycloak-realm-[0-9a-f]{10}$/)]);
+    expect(readers("keycloak-admin-client")).toEqual([expect.stringMatching(/^Job platform-prod\/keycloak-realm-[0-9a-f]{10}$/)]);
   });
 
   it.each(ROTATED)("%s: changes exactly the pod templates that read it", (secret) => {
@@ -90,11 +91,13 @@ describe("rotating one generated secret", () => {
     const changed = [...base].filter(([k, t]) => JSON.stringify(t.template) !== JSON.stringify(after.get(k)?.template)).map(([k]) => k);
     // Jobs are left alone: they run once and read the Secret as it is when they start, so they never
     // hold a stale copy (re-running a finished Job on every rotation would only repeat its work).
-    const readers = [...base].filter(([k, t]) => t.reads.includes(secret) && !k.startsWith("Job ")).map(([k]) => k);
+    // Except the Keycloak realm Job, which WRITES the admin credentials into Keycloak: it is renamed (the test below).
+    const writer = (k: string) => secret.startsWith("keycloak-admin") && /^Job platform-prod\/keycloak-realm-[0-9a-f]{10}$/.test(k);
+    const readers = [...base].filter(([k, t]) => t.reads.includes(secret) && (!k.startsWith("Job ") || writer(k))).map(([k]) => k);
     expect(changed).toEqual(readers);
   });
 
-  it("a rotated Keycloak client secret re-runs the realm Job (the one writer of it into Keycloak), the admin's doesn't", async () => {
+  it("a rotated Keycloak client secret, admin password or admin client secret re-runs the realm Job (the one writer of each into Keycloak)", async () => {
     const jobOf = (run: RunResult) => run.recorder.kind("Job").map((r) => (r.inputs.metadata as Obj).name as string).filter((n) => n.startsWith("keycloak-realm-"));
     const before = jobOf(baseRun);
     expect(before).toHaveLength(1);
@@ -102,10 +105,15 @@ describe("rotating one generated secret", () => {
     const after = jobOf(bumped);
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before[0]);
-    // The Job reads the client secrets by reference: the new value reaches it, never the document.
+    // The Job reads the secrets by reference: the new value reaches it, never the document.
     const job = bumped.recorder.kind("Job").find((r) => (r.inputs.metadata as Obj).name === after[0])!;
-    expect(secretNames((job.inputs.spec as Obj).template.spec)).toEqual(expect.arrayContaining(["keycloak-client-core-api", "keycloak-client-web", "keycloak-client-grafana"]));
-    expect(jobOf(rotated.get("keycloak-admin")!.run)).toEqual(before);
+    expect(secretNames((job.inputs.spec as Obj).template.spec)).toEqual(expect.arrayContaining(["keycloak-client-core-api", "keycloak-client-web", "keycloak-client-grafana", "keycloak-admin", "keycloak-admin-client"]));
+    // Each admin credential alone renames the Job too (and each to a name of its own); the document stays the same.
+    const admin = jobOf(rotated.get("keycloak-admin")!.run);
+    const adminClient = jobOf(rotated.get("keycloak-admin-client")!.run);
+    expect(new Set([before[0], after[0], admin[0], adminClient[0]]).size).toBe(4);
+    const doc = (run: RunResult) => run.recorder.kind("ConfigMap").map((r) => r.inputs as Obj).find((c) => c.metadata.name.startsWith("keycloak-realm-"))!.data["realm.json"];
+    expect(doc(rotated.get("keycloak-admin")!.run)).toBe(doc(baseRun));
   }, 120_000);
 
   it("stamps rotation counters, never a secret value", () => {

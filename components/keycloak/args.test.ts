@@ -105,4 +105,22 @@ describe("the realm document", () => {
     expect(realmObjectName(resolveKeycloakArgs("keycloak", testKeycloakArgs()))).toBe(realmObjectName(a));
     expect(realmDocumentJson(a)).not.toMatch(/"secret": "(?!\$\(env:)/);
   });
+
+  it("re-runs the Job when a secret it writes rotates (client secrets, the admin's password, the admin client's), not another", () => {
+    const stamps = { "kc-core-api": "0", "kc-web": "0", "kc-grafana": "0", "keycloak-admin": "0", "keycloak-admin-client": "0", redis: "0" };
+    const at = (over: Record<string, string>) => resolveKeycloakArgs("keycloak", testKeycloakArgs({ secretRotation: { ...stamps, ...over } }));
+    const base = at({});
+    expect(base.realmJobRotation).toBe("kc-core-api=0,kc-grafana=0,kc-web=0,keycloak-admin=0,keycloak-admin-client=0");
+    const names = ["keycloak-admin", "keycloak-admin-client", "kc-web"].map((s) => realmObjectName(at({ [s]: "1" })));
+    expect(new Set([realmObjectName(base), ...names]).size).toBe(4);
+    expect(realmObjectName(at({ redis: "5" }))).toBe(realmObjectName(base));
+    expect(realmDocumentJson(at({ "keycloak-admin": "1" }))).toBe(realmDocumentJson(base));
+  });
+
+  it("keeps the two admin credentials apart: one Secret for both could never be rotated", () => {
+    expect(() => resolveKeycloakArgs("keycloak", testKeycloakArgs({ adminClient: { secretName: "keycloak-admin", key: "client-secret" } }))).toThrow(
+      /Keycloak: adminClient\.secretName must differ from bootstrapAdmin\.secretName .*got "keycloak-admin"/,
+    );
+    expect(() => resolveKeycloakArgs("keycloak", testKeycloakArgs({ adminClient: { secretName: "Bad_Name", key: "client-secret" } }))).toThrow(/adminClient\.secretName must be the name of a Secret/);
+  });
 });

@@ -98,17 +98,28 @@ export interface KeycloakArgs {
   readonly database: KeycloakDatabaseArgs;
   /** Server certificate of the pods (the gateway re-encrypts to port 8443): a cert-manager issuer. */
   readonly tls: { readonly issuer: { readonly name: string; readonly kind: "Issuer" | "ClusterIssuer" } };
-  /** The temporary bootstrap admin (GeneratedSecrets' keycloak-admin: username, password). */
+  /**
+   * The bootstrap admin (GeneratedSecrets' keycloak-admin: username, password). Keycloak creates it
+   * on its first start; afterwards the realm Job keeps its password equal to the Secret's.
+   */
   readonly bootstrapAdmin: LoginSecretRef;
+  /**
+   * Secret of the master realm's service client the realm Job logs in as (`ADMIN_CLIENT_ID`;
+   * GeneratedSecrets' keycloak-admin-client, letters and digits). The Job creates the client and keeps
+   * its secret equal to this one; with the admin user it is the second credential that lets either be rotated.
+   * @example { secretName: "keycloak-admin-client", key: "client-secret" }
+   */
+  readonly adminClient: SecretKeyRef;
   /** The platform realm. */
   readonly realm: KeycloakRealmArgs;
   /** keycloak-config-cli image, built for this server version. @default CONFIG_CLI_IMAGE */
   readonly configCliImage?: string;
   /**
    * Rotation counters of the generated secrets (`secrets.rotation`). The realm Job writes the client
-   * secrets into Keycloak, so bumping one of them renames and re-runs the Job (a Job that only reads a
-   * Secret is left alone; this one is the writer). The bootstrap admin is not among them: Keycloak keeps
-   * the admin it created on first start. @default {}
+   * secrets, the admin's password and the admin client's secret into Keycloak, so bumping one of them
+   * renames and re-runs the Job (a Job that only reads a Secret is left alone; this one is the writer).
+   * Rotate `bootstrapAdmin` and `adminClient` in separate updates: the Job logs in with the one not rotated.
+   * @default {}
    */
   readonly secretRotation?: Readonly<Record<string, string>>;
   /** Who may reach the server: the gateway's Envoy pods and the app tier. */
@@ -154,10 +165,12 @@ export interface ResolvedKeycloakArgs {
   readonly tls: KeycloakArgs["tls"];
   /** The bootstrap admin's login Secret. */
   readonly bootstrapAdmin: LoginSecretRef;
+  /** Secret of the admin service client the realm Job logs in as. */
+  readonly adminClient: SecretKeyRef;
   /** The platform realm. */
   readonly realm: Required<KeycloakRealmArgs>;
-  /** Rotation counters of the client secrets the realm Job writes (`name=N,...`; "" when none is rotatable). */
-  readonly clientSecretsRotation: string;
+  /** Rotation counters of the secrets the realm Job writes into Keycloak: client secrets, admin password, admin client (`name=N,...`; "" when none is rotatable). */
+  readonly realmJobRotation: string;
   /** Pods allowed to reach the servers. */
   readonly ingressFrom: KeycloakArgs["ingressFrom"];
   /** Proxy header the edge sets. */
@@ -226,6 +239,10 @@ export function resolveKeycloakArgs(componentName: string, a: KeycloakArgs): Res
   urls("realm.clients.web.postLogoutRedirectUris", cl.web.postLogoutRedirectUris, 0);
   urls("realm.clients.grafana.redirectUris", cl.grafana.redirectUris, 1);
   urls("realm.clients.grafana.webOrigins", cl.grafana.webOrigins, 1);
+  if (!LABEL.test(a.bootstrapAdmin.secretName)) invalidArg(C, "bootstrapAdmin.secretName", a.bootstrapAdmin.secretName, "must be the name of a Secret");
+  if (!LABEL.test(a.adminClient.secretName)) invalidArg(C, "adminClient.secretName", a.adminClient.secretName, "must be the name of a Secret");
+  if (!/^[-._a-zA-Z0-9]+$/.test(a.adminClient.key)) invalidArg(C, "adminClient.key", a.adminClient.key, "must be a Secret data key");
+  if (a.adminClient.secretName === a.bootstrapAdmin.secretName) invalidArg(C, "adminClient.secretName", a.adminClient.secretName, "must differ from bootstrapAdmin.secretName (two credentials, rotated one at a time)");
   for (const [k, ref] of Object.entries(a.realm.clientSecrets)) {
     if (!LABEL.test(ref.secretName)) invalidArg(C, `realm.clientSecrets.${k}.secretName`, ref.secretName, "must be the name of a Secret");
     if (!/^[-._a-zA-Z0-9]+$/.test(ref.key)) invalidArg(C, `realm.clientSecrets.${k}.key`, ref.key, "must be a Secret data key");
@@ -252,8 +269,9 @@ export function resolveKeycloakArgs(componentName: string, a: KeycloakArgs): Res
     database: { host: db.host, port, database: db.database, login: db.login, caSecretName: db.caSecretName, podLabels: db.podLabels, poolMaxSize, maxConnections: db.maxConnections },
     tls: a.tls,
     bootstrapAdmin: a.bootstrapAdmin,
+    adminClient: a.adminClient,
     realm: { name: realmName, settings: a.realm.settings, clients: a.realm.clients, clientSecrets: a.realm.clientSecrets },
-    clientSecretsRotation: rotationStamp(Object.values(a.realm.clientSecrets).map((r) => r.secretName), a.secretRotation ?? {}) ?? "",
+    realmJobRotation: rotationStamp([...Object.values(a.realm.clientSecrets).map((r) => r.secretName), a.bootstrapAdmin.secretName, a.adminClient.secretName], a.secretRotation ?? {}) ?? "",
     ingressFrom: a.ingressFrom,
     proxyHeaders,
     antiAffinity,

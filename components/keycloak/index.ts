@@ -1,3 +1,4 @@
+export * from "./admin";
 export * from "./args";
 export * from "./facts";
 export * from "./keycloak";

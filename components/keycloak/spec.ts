@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { serverCertificateSpec } from "../lib/certificates";
+import { ADMIN_CLIENT_ID, ADMIN_CREDENTIALS_SCRIPT, adminCredentialsEnv } from "./admin";
 import type { ResolvedKeycloakArgs } from "./args";
 import { KEYCLOAK_FACTS, operatorLabels } from "./facts";
 import { CLIENT_SECRET_ENV, realmDocument, type RealmClientId } from "./realm";
@@ -162,10 +163,14 @@ export function realmDocumentJson(a: ResolvedKeycloakArgs): string {
   return `${JSON.stringify(realmDocumentOf(a), null, 2)}\n`;
 }
 
-/** Short content hash of the realm document, the config-cli image and the client secrets' rotation counters: names the ConfigMap and the Job, so a change re-runs the Job. */
+/**
+ * Short content hash of the realm document, the Job's images and script, and the rotation counters
+ * of the secrets the Job writes: names the ConfigMap and the Job, so a change re-runs the Job.
+ */
 export function realmRevision(a: ResolvedKeycloakArgs): string {
-  // The client secrets' rotation counters too: a rotated client secret must reach Keycloak, and only the Job writes it.
-  return createHash("sha256").update(realmDocumentJson(a)).update(a.configCliImage).update(a.clientSecretsRotation).digest("hex").slice(0, 10);
+  // The rotation counters too: a rotated client secret, admin password or admin client secret must
+  // reach Keycloak, and only the Job writes them.
+  return createHash("sha256").update(realmDocumentJson(a)).update(a.configCliImage).update(a.image).update(ADMIN_CREDENTIALS_SCRIPT).update(a.realmJobRotation).digest("hex").slice(0, 10);
 }
 
 export const realmObjectName = (a: ResolvedKeycloakArgs) => `${a.name}-realm-${realmRevision(a)}`;
@@ -177,8 +182,29 @@ const REALM_FILE = "realm.json";
 const TRUSTSTORE_DIR = "/opt/truststore";
 
 /**
- * The keycloak-config-cli Job: in the cluster, against the Service's https port, as the bootstrap
- * admin; the document from the ConfigMap, the client secrets from their Secrets by variable
+ * The admin-credentials init container (admin.ts): the server image's kcadm.sh logs in with
+ * whichever admin credential Keycloak still accepts and writes the other one's current Secret value.
+ */
+export function adminCredentialsContainer(a: ResolvedKeycloakArgs): Obj {
+  return {
+    name: "admin-credentials",
+    image: a.image,
+    command: ["/bin/bash", "-c", ADMIN_CREDENTIALS_SCRIPT],
+    env: adminCredentialsEnv(a, { path: `${TRUSTSTORE_DIR}/truststore.p12`, password: TRUSTSTORE_PASSWORD }),
+    securityContext: RESTRICTED_CONTAINER,
+    // A short-lived kcadm.sh JVM (its default heap is a quarter of the limit).
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "384Mi" } },
+    volumeMounts: [
+      { name: "truststore", mountPath: TRUSTSTORE_DIR, readOnly: true },
+      { name: "tmp", mountPath: "/tmp" },
+    ],
+  };
+}
+
+/**
+ * The realm Job: first the admin credentials (adminCredentialsContainer), then keycloak-config-cli
+ * in the cluster, against the Service's https port, as the admin service client (client
+ * credentials); the document from the ConfigMap, the client secrets from their Secrets by variable
  * substitution. `no-delete` for every managed kind: objects Keycloak creates itself (default
  * scopes, roles, flows, built-in clients) are never deleted because the document doesn't list them.
  */
@@ -189,8 +215,10 @@ export function realmJobSpec(a: ResolvedKeycloakArgs, configMapName: string): Ob
   }));
   const env = [
     { name: "KEYCLOAK_URL", value: `https://${a.serviceHost}:${KEYCLOAK_FACTS.ports.https.port}` },
-    { name: "KEYCLOAK_USER", valueFrom: { secretKeyRef: { name: a.bootstrapAdmin.secretName, key: "username" } } },
-    { name: "KEYCLOAK_PASSWORD", valueFrom: { secretKeyRef: { name: a.bootstrapAdmin.secretName, key: "password" } } },
+    // keycloak-config-cli 6.5 KeycloakConfigProperties: grant-type, client-id, client-secret (login realm master).
+    { name: "KEYCLOAK_GRANTTYPE", value: "client_credentials" },
+    { name: "KEYCLOAK_CLIENTID", value: ADMIN_CLIENT_ID },
+    { name: "KEYCLOAK_CLIENTSECRET", valueFrom: { secretKeyRef: { name: a.adminClient.secretName, key: a.adminClient.key } } },
     { name: "KEYCLOAK_AVAILABILITYCHECK_ENABLED", value: "true" },
     { name: "KEYCLOAK_AVAILABILITYCHECK_TIMEOUT", value: "300s" },
     { name: "IMPORT_FILES_LOCATIONS", value: `/config/${REALM_FILE}` },
@@ -208,6 +236,7 @@ export function realmJobSpec(a: ResolvedKeycloakArgs, configMapName: string): Ob
         restartPolicy: "Never",
         automountServiceAccountToken: false,
         securityContext: RESTRICTED_POD,
+        initContainers: [adminCredentialsContainer(a)],
         containers: [
           {
             name: "keycloak-config-cli",

@@ -13,6 +13,7 @@ export function testKeycloakArgs(over: Partial<KeycloakArgs> = {}): KeycloakArgs
     database: { host: "app-db-rw.ns.svc.cluster.local", database: "keycloak", login: { secretName: "keycloak-db" }, caSecretName: "app-db-ca", podLabels: { "cnpg.io/cluster": "app-db" }, poolMaxSize: 10, maxConnections: 200 },
     tls: { issuer: { name: "selfsigned", kind: "ClusterIssuer" } },
     bootstrapAdmin: { secretName: "keycloak-admin" },
+    adminClient: { secretName: "keycloak-admin-client", key: "client-secret" },
     realm: {
       settings: DEFAULT_REALM_SETTINGS,
       clients: {

@@ -62,6 +62,7 @@ export const PLATFORM_SECRETS: readonly SecretSpec[] = [
   { name: "core-api-app", description: "PostgreSQL runtime role of core-api (through the pooler, bound by row-level security)", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "core_api_app" } },
   { name: "keycloak-db", description: "PostgreSQL owner of the keycloak database", spec: { kind: "password", length: 32, alphabet: "url-safe", username: "keycloak" } },
   { name: "keycloak-admin", description: "Keycloak bootstrap admin", spec: { kind: "password", length: 24, alphabet: "login", username: "admin" } },
+  { name: "keycloak-admin-client", description: "Keycloak master-realm service client of the realm Job (the second admin credential: either one rotates while the other logs in)", dataKey: "client-secret", spec: { kind: "password", length: 40, alphabet: "url-safe" } },
   { name: "keycloak-client-core-api", description: "Keycloak OIDC client secret of core-api", dataKey: "client-secret", spec: { kind: "password", length: 40, alphabet: "url-safe" } },
   { name: "keycloak-client-web", description: "Keycloak OIDC client secret of web (NextAuth)", dataKey: "client-secret", spec: { kind: "password", length: 40, alphabet: "url-safe" } },
   { name: "keycloak-client-grafana", description: "Keycloak OIDC client secret of Grafana (generic OAuth)", dataKey: "client-secret", spec: { kind: "password", length: 40, alphabet: "url-safe" } },

@@ -11,7 +11,7 @@ describe("GeneratedSecrets", () => {
     await settle();
     const names = rec.kind("Secret").map((r) => (r.inputs.metadata as { name: string }).name).sort();
     expect(names).toEqual(
-      ["core-api-app", "core-api-migrate", "data-encryption-key", "grafana-admin", "jwt-signing-key", "keycloak-admin", "keycloak-client-core-api", "keycloak-client-grafana", "keycloak-client-web", "keycloak-db", "nextauth", "rabbitmq", "redis", "redis-admin", "redis-elasticache-auth"].sort(),
+      ["core-api-app", "core-api-migrate", "data-encryption-key", "grafana-admin", "jwt-signing-key", "keycloak-admin", "keycloak-admin-client", "keycloak-client-core-api", "keycloak-client-grafana", "keycloak-client-web", "keycloak-db", "nextauth", "rabbitmq", "redis", "redis-admin", "redis-elasticache-auth"].sort(),
     );
     expect(g.get("core-api-migrate").username).toBe("core_api");
     expect(g.get("core-api-app").username).toBe("core_api_app");
@@ -52,7 +52,7 @@ describe("GeneratedSecrets", () => {
   it("rejects rotation of an unknown secret and bad specs", () => {
     expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", rotation: { redsi: 1 } })).toThrow(/rotation\.redsi names no generated secret/);
     expect(() => validateSecretsArgs({ namespace: "ns", instance: "t", secrets: [{ name: "a", description: "", spec: { kind: "password", length: 8, alphabet: "url-safe" } }] })).toThrow(/a\.length must be between 16 and 128, got 8/);
-    expect(PLATFORM_SECRETS.length).toBe(15);
+    expect(PLATFORM_SECRETS.length).toBe(16);
   });
 
   it("a renamed secret keeps its resources by alias, and a rotation under its former name still applies", async () => {

@@ -50,6 +50,7 @@ export function keycloakArgs(cfg: StackConfig, monitoringNamespace: string = MON
     },
     tls: { issuer: { name: "selfsigned", kind: "ClusterIssuer" } },
     bootstrapAdmin: { secretName: "keycloak-admin" },
+    adminClient: secretKey("keycloak-admin-client"),
     realm: {
       name: REALM,
       settings: k.realm,
@@ -102,7 +103,7 @@ export function composeKeycloak(ctx: PlatformContext, cluster: ClusterParts, mon
       monitoringCrdsReady: monitoring.crdsReady,
       certManagerReady: cluster.ready,
       gatewayCrdsReady: edge.ready,
-      dependsOnData: [...data, ...["keycloak-db", "keycloak-admin", "keycloak-client-core-api", "keycloak-client-web", "keycloak-client-grafana"].map((n) => secrets.get(n).secret)],
+      dependsOnData: [...data, ...["keycloak-db", "keycloak-admin", "keycloak-admin-client", "keycloak-client-core-api", "keycloak-client-web", "keycloak-client-grafana"].map((n) => secrets.get(n).secret)],
     },
     { parent: ctx.parent, dependsOn: [ctx.namespace.namespace, ctx.namespace.defaultDeny] },
   );

@@ -69,8 +69,13 @@ async function applyFlows(kc: AdminClient, realm: string, doc: Obj): Promise<voi
   }
 }
 
-/** Creates the realm from the document, or updates it in place; returns what it did. */
-export async function applyRealm(kc: AdminClient, doc: Obj): Promise<"created" | "updated"> {
+/**
+ * Creates the realm from the document, or updates it in place; returns what it did. `renewToken`
+ * runs right after the realm is created, as keycloak-config-cli (v6.5.0 RealmImportService
+ * createRealm) renews its token there: a service account's token (client credentials) carries the
+ * new realm's admin roles only from then on (Keycloak 26.5.5 answers 403 before).
+ */
+export async function applyRealm(kc: AdminClient, doc: Obj, renewToken?: () => Promise<void>): Promise<"created" | "updated"> {
   const realm = doc.realm as string;
   const found = await kc.realms.findOne({ realm });
   let did: "created" | "updated";
@@ -78,6 +83,7 @@ export async function applyRealm(kc: AdminClient, doc: Obj): Promise<"created" |
     // Created with its roles and user profile, so Keycloak adds its default client scopes and
     // flows; then the document's scopes, clients and flows (as config-cli does), and the browser flow.
     await kc.realms.create({ ...realmSettings(doc), roles: doc.roles, components: doc.components } as Obj);
+    await renewToken?.();
     for (const s of doc.clientScopes as Obj[]) await kc.clientScopes.create({ realm, ...s });
     for (const c of doc.clients as Obj[]) await kc.clients.create({ realm, ...c });
     did = "created";
