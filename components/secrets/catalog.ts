@@ -12,8 +12,11 @@ export type SecretAlphabet =
 
 /** A generated password: length, alphabet and the username stored beside it. */
 export interface PasswordSpec {
+  /** Discriminator: a generated password. */
   readonly kind: "password";
+  /** Length in characters, 16 to 128. */
   readonly length: number;
+  /** Characters the password is drawn from (at least 2 each of upper, lower and digits; "login" also 2 symbols). */
   readonly alphabet: SecretAlphabet;
   /** When set, the Secret is `kubernetes.io/basic-auth` with this username. */
   readonly username?: string;
@@ -21,6 +24,7 @@ export interface PasswordSpec {
 
 /** A generated random key of a number of bytes. */
 export interface KeySpec {
+  /** Discriminator: random bytes. */
   readonly kind: "key";
   /** Key size in bytes; stored base64-encoded. */
   readonly bytes: number;
@@ -34,6 +38,7 @@ export interface SecretSpec {
   readonly description: string;
   /** The data key the value is stored under (basic-auth secrets use `password`). @default "password" or "key" */
   readonly dataKey?: string;
+  /** What to generate: a password or a key. */
   readonly spec: PasswordSpec | KeySpec;
   /**
    * Names this secret had before: its Pulumi resources keep them as aliases (so a rename
