@@ -14,18 +14,25 @@ export type Severity = "critical" | "warning" | "info" | "none";
 
 /** A Prometheus alerting rule, as it is written in a rule file. */
 export interface AlertRule {
+  /** Alert name (Prometheus `alert:`), e.g. "RedisDown"; its lower-cased form is the runbook anchor. */
   readonly alert: string;
+  /** PromQL expression (`expr:`); every series it returns is a firing alert. */
   readonly expr: string;
   /** Prometheus duration, e.g. "5m"; omitted means the alert fires on the first evaluation. */
   readonly for?: string;
+  /** Labels added to the alert (`labels:`); `severity` decides how Alertmanager routes it. */
   readonly labels: Readonly<{ severity: Severity } & Record<string, string>>;
+  /** Annotations (`annotations:`): one-line summary, description, and the runbook link. */
   readonly annotations: Readonly<{ summary: string; description: string; runbook_url: string } & Record<string, string>>;
 }
 
 /** A Prometheus recording rule, as it is written in a rule file. */
 export interface RecordingRule {
+  /** Name of the series the rule writes (Prometheus `record:`), e.g. "slo:error_ratio:rate5m". */
   readonly record: string;
+  /** PromQL expression (`expr:`) whose result is stored under `record`. */
   readonly expr: string;
+  /** Labels added to every recorded series (`labels:`); none when omitted. */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -34,9 +41,11 @@ export type Rule = AlertRule | RecordingRule;
 
 /** A Prometheus rule group: rules evaluated together at one interval. */
 export interface RuleGroup {
+  /** Group name (Prometheus `name:`), unique within a rule file. */
   readonly name: string;
   /** Evaluation interval of the group, e.g. "30s"; the Prometheus default when omitted. */
   readonly interval?: string;
+  /** The rules of the group (`rules:`), evaluated in order. */
   readonly rules: readonly Rule[];
 }
 

@@ -33,6 +33,7 @@ export { dashboardQueries, type DashboardQuery, substituteGrafanaVariables } fro
 export interface DashboardJson {
   /** Grafana uid, stable across releases (URLs and links depend on it), e.g. `platform-api`. */
   readonly uid: string;
+  /** Title shown in Grafana, e.g. `Platform / API`. */
   readonly title: string;
   /** `platform` plus the area, e.g. `["platform", "api"]`. */
   readonly tags: readonly string[];

@@ -18,7 +18,7 @@ import { apiReports, ENTRY_POINTS } from "../scripts/api-report";
  * still mark `(undocumented)`. Every exported symbol is documented; members are being
  * documented — this number may only go down (lower it when you document some).
  */
-const UNDOCUMENTED_MEMBERS_AT_MOST = 446;
+const UNDOCUMENTED_MEMBERS_AT_MOST = 0;
 
 const entries = Object.values(ENTRY_POINTS);
 let tmp: string;

@@ -42,13 +42,21 @@ export interface ClusterServicesArgs {
 
 /** {@link ClusterServicesArgs} with every default applied, as {@link resolveClusterServicesArgs} returns them. */
 export interface ResolvedClusterServicesArgs {
+  /** Namespace of cert-manager (default "cert-manager"). */
   readonly certManagerNamespace: string;
+  /** Namespace of the CloudNativePG operator and the Barman Cloud plugin (default "cnpg-system"). */
   readonly cnpgNamespace: string;
+  /** ClusterIssuers to create (default all of CLUSTER_ISSUERS). */
   readonly issuers: readonly ClusterIssuerName[];
+  /** IngressClass of the ACME HTTP-01 solver, without `gatewayApi` (default "nginx"). */
   readonly ingressClassName: string;
+  /** Gateway API (or DNS-01) ACME solving, as given; undefined means Ingress mode. */
   readonly gatewayApi?: ClusterServicesArgs["gatewayApi"];
+  /** Contact e-mail registered with Let's Encrypt; undefined means none. */
   readonly acmeEmail?: string;
+  /** Helm timeout per release, seconds (default 600; 60 to 3600). */
   readonly timeoutSeconds: number;
+  /** Chart pins (default CERT_MANAGER_CHART, CNPG_CHART and BARMAN_CLOUD_CHART). */
   readonly charts: { readonly certManager: PinnedChart; readonly cnpg: PinnedChart; readonly barmanCloud: PinnedChart };
 }
 
@@ -101,10 +109,15 @@ function acmeSolver(a: ResolvedClusterServicesArgs): Record<string, unknown> {
  * `ready` is what every dependent custom resource must wait for.
  */
 export class ClusterServices extends pulumi.ComponentResource {
+  /** The resolved args the component was built from. */
   public readonly args: ResolvedClusterServicesArgs;
+  /** Helm release cert-manager (CRDs kept on uninstall). */
   public readonly certManager: k8s.helm.v3.Release;
+  /** Helm release cnpg: the CloudNativePG operator, cluster-wide, with its CRDs. */
   public readonly cnpg: k8s.helm.v3.Release;
+  /** Helm release plugin-barman-cloud: the Barman Cloud plugin, after cert-manager and the operator. */
   public readonly barmanCloud: k8s.helm.v3.Release;
+  /** The ClusterIssuers created, by name. */
   public readonly issuers: Readonly<Partial<Record<ClusterIssuerName, k8s.apiextensions.CustomResource>>>;
   /** Operators, CRDs and issuers: make custom resources depend on these. */
   public readonly ready: readonly pulumi.Resource[];

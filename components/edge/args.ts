@@ -33,7 +33,7 @@ export interface EdgeTlsArgs {
 export interface EnvoyFleetArgs {
   /** Envoy replicas; 2 or more keeps the edge up through a node drain (a PDB is added). @default 2 */
   readonly replicas?: number;
-  /** @default { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } */
+  /** CPU and memory of each Envoy container (EnvoyProxy `spec.provider.kubernetes.envoyDeployment.container.resources`). @default { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } */
   readonly resources?: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu?: string; readonly memory: string } };
   /** How the Envoy Service is exposed. `aws-nlb`: an internet-facing NLB through the AWS Load Balancer Controller. @default "cluster-default" */
   readonly loadBalancer?: "aws-nlb" | "cluster-default";
@@ -53,10 +53,16 @@ export interface EdgeGatewayArgs {
   readonly internalDomain?: string;
   /** Every host name each listener serves (their certificates name them; HTTP-01 proves each). */
   readonly hosts: { readonly public: readonly string[]; readonly internal?: readonly string[] };
+  /** The cert-manager issuer of the listeners' certificates, and whether they are wildcards. */
   readonly tls: EdgeTlsArgs;
+  /**
+   * Where Envoy takes the client address from (Envoy Gateway ClientTrafficPolicy); rate limits and the internal listener
+   * use it.
+   */
   readonly clientAddress: ClientAddressArgs;
   /** Client addresses the internal listener accepts. @default private IPv4 ranges and IPv6 ULA */
   readonly internalClientCidrs?: readonly string[];
+  /** Replicas, resources and load balancer of the Envoy fleet. @default {} - see EnvoyFleetArgs */
   readonly envoy?: EnvoyFleetArgs;
   /** Namespaces (by label) that may attach ListenerSets (previews). @default { "app.kubernetes.io/part-of": "platform" } */
   readonly attachableNamespaces?: Readonly<Record<string, string>>;
@@ -68,18 +74,34 @@ export interface EdgeGatewayArgs {
 
 /** {@link EdgeGatewayArgs} with every default applied, as {@link resolveEdgeGatewayArgs} returns them. */
 export interface ResolvedEdgeGatewayArgs {
+  /** Namespace of the Gateway, as given. */
   readonly namespace: string;
+  /** The stack (app.kubernetes.io/instance), as given. */
   readonly instance: string;
+  /** Gateway name (default "edge"). */
   readonly name: string;
+  /** Domain of the public listener, as given. */
   readonly publicDomain: string;
+  /** Domain of the internal listener; undefined means no internal listener. */
   readonly internalDomain?: string;
+  /** Host names per listener, deduplicated and sorted (`internal` default none). */
   readonly hosts: { readonly public: readonly string[]; readonly internal: readonly string[] };
+  /** Issuer and `wildcard` (default false) of the listeners' certificates. */
   readonly tls: Required<EdgeTlsArgs>;
+  /** Where the client address comes from, as given. */
   readonly clientAddress: ClientAddressArgs;
+  /** Client addresses the internal listener accepts (default PRIVATE_CIDRS). */
   readonly internalClientCidrs: readonly string[];
+  /**
+   * The Envoy fleet: replicas (default 2), resources (default requests 100m/128Mi, memory limit 512Mi), load balancer
+   * (default "cluster-default").
+   */
   readonly envoy: Required<EnvoyFleetArgs>;
+  /** Labels of the namespaces that may attach ListenerSets (default app.kubernetes.io/part-of=platform). */
   readonly attachableNamespaces: Readonly<Record<string, string>>;
+  /** Envoy Gateway controller namespace (default "envoy-gateway-system"). */
   readonly controllerNamespace: string;
+  /** Namespace Prometheus runs in (default "monitoring"). */
   readonly monitoringNamespace: string;
 }
 

@@ -31,9 +31,13 @@ export interface GatewayRef {
 
 /** Where a Gateway created by another program (or stack) is: its name, namespace and domains, for {@link gatewayRefFor}. */
 export interface GatewayRefArgs {
+  /** Name of the Gateway. */
   readonly name: string;
+  /** Namespace of the Gateway. */
   readonly namespace: string;
+  /** Domain of its public listener; route hosts must end in `.<publicDomain>`. */
   readonly publicDomain: string;
+  /** Domain of its internal listener; omit when the Gateway has none. */
   readonly internalDomain?: string;
   /** Attach through this stack's own ListenerSet (previews) instead of the Gateway's listeners. */
   readonly listenerSet?: { readonly name: string; readonly namespace: string };

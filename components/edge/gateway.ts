@@ -26,6 +26,7 @@ export interface EdgeGatewayComponentArgs extends EdgeGatewayArgs {
   readonly crdsReady?: readonly pulumi.Resource[];
   /** What the PodMonitor waits for (the prometheus-operator CRDs). */
   readonly monitoringCrdsReady?: readonly pulumi.Resource[];
+  /** Escape hatch per child, applied to its args just before it is created. */
   readonly transform?: {
     readonly gatewayClass?: Transform<CR>;
     readonly envoyProxy?: Transform<CR>;
@@ -41,10 +42,13 @@ export interface EdgeGatewayComponentArgs extends EdgeGatewayArgs {
 
 /** The stack's Gateway (Gateway API on Envoy Gateway): GatewayClass, EnvoyProxy, the Gateway and its HTTP-to-HTTPS redirect, client-traffic and internal-only policies, certificates, the ACME solver's NetworkPolicy and the Envoy PodMonitor. */
 export class EdgeGateway extends pulumi.ComponentResource {
+  /** The resolved args the component was built from. */
   public readonly args: ResolvedEdgeGatewayArgs;
   /** What a component needs to attach a route and admit the gateway's pods. */
   public readonly ref: GatewayRef;
+  /** The Gateway API Gateway `<name>`, with its http, https and (with `internalDomain`) https-internal listeners. */
   public readonly gateway: k8s.apiextensions.CustomResource;
+  /** The cert-manager Certificates of the public and (with `internalDomain`) internal listeners. */
   public readonly certificates: k8s.apiextensions.CustomResource[] = [];
   /** Routes and policies wait for these (the Gateway and what it needs). */
   public readonly ready: readonly pulumi.Resource[];

@@ -13,12 +13,13 @@ import { ENVOY_GATEWAY_CHART, ENVOY_GATEWAY_CRDS_CHART, ENVOY_GATEWAY_NAMESPACE 
 
 /** Args of {@link EnvoyGatewayInstall}: namespace and Helm timeout of the pinned Envoy Gateway releases. */
 export interface EnvoyGatewayInstallArgs {
-  /** @default "envoy-gateway-system" */
+  /** Namespace of both releases (created by Helm). @default "envoy-gateway-system" */
   readonly namespace?: string;
   /** Helm timeout per release, seconds. @default 600 */
   readonly timeoutSeconds?: number;
   /** Chart overrides (e.g. a newer patch); pinned versions are required. @default - versions.ts */
   readonly charts?: { readonly crds?: PinnedChart; readonly controller?: PinnedChart };
+  /** Escape hatches for the CRDs release and the controller release. */
   readonly transform?: { readonly crds?: Transform<k8s.helm.v3.ReleaseArgs>; readonly controller?: Transform<k8s.helm.v3.ReleaseArgs> };
 }
 
@@ -58,8 +59,11 @@ export function envoyGatewayReleases(a: EnvoyGatewayInstallArgs = {}): { crds: k
 
 /** Envoy Gateway itself, once per cluster: the Gateway API and Envoy Gateway CRDs and the controller, as pinned Helm releases. */
 export class EnvoyGatewayInstall extends pulumi.ComponentResource {
+  /** Namespace of the controller and of the Envoy data plane. */
   public readonly namespace: string;
+  /** Helm release envoy-gateway-crds: the Envoy Gateway CRDs and the standard-channel Gateway API CRDs. */
   public readonly crds: k8s.helm.v3.Release;
+  /** Helm release envoy-gateway: the controller (2 replicas, PDB), after the CRDs. */
   public readonly controller: k8s.helm.v3.Release;
   /** What Gateway API and Envoy Gateway objects must wait for. */
   public readonly ready: readonly pulumi.Resource[];

@@ -18,22 +18,29 @@ import type { CustomResourceArgs as CR } from "../lib/transform";
 
 /** Args of {@link EdgeListeners}: the cluster's Gateway to attach to, the domain and host names, and the issuer of their certificate. */
 export interface EdgeListenersArgs {
+  /** This stack's namespace: the ListenerSet, its certificate and the solver NetworkPolicy go here. */
   readonly namespace: string;
+  /** The stack (app.kubernetes.io/instance). */
   readonly instance: string;
   /** The cluster's Gateway. */
   readonly gateway: { readonly name: string; readonly namespace: string };
   /** This stack's host names are `<name>.<domain>`. */
   readonly domain: string;
+  /** Host names of the HTTPS listener (and of its certificate); each must end in `.<domain>`. */
   readonly hosts: readonly string[];
+  /** cert-manager ClusterIssuer of the listener's certificate. */
   readonly clusterIssuer: string;
-  /** @default "envoy-gateway-system" */
+  /** Namespace of the Envoy Gateway controller (and so of the data plane). @default "envoy-gateway-system" */
   readonly controllerNamespace?: string;
+  /** Escape hatches for the ListenerSet, its Certificate and the solver NetworkPolicy. */
   readonly transform?: { readonly listenerSet?: Transform<CR>; readonly certificate?: Transform<CR>; readonly solverNetworkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs> };
 }
 
 /** A program's own listeners on a shared Gateway (a ListenerSet with its certificate), for programs that attach to the cluster's Gateway instead of creating one. */
 export class EdgeListeners extends pulumi.ComponentResource {
+  /** What routes attach to: this stack's ListenerSet on the cluster's Gateway. */
   public readonly ref: GatewayRef;
+  /** Routes wait for these: the ListenerSet and its Certificate. */
   public readonly ready: readonly pulumi.Resource[];
 
   constructor(name: string, args: EdgeListenersArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -53,6 +53,7 @@ export interface RouteArgs {
   readonly paths?: readonly RoutePathArgs[];
   /** Requests per minute per client address on rate-limited paths. @default 100 */
   readonly rateLimitPerMinute?: number;
+  /** Request and idle timeouts. @default {} - see RouteTimeoutsArgs */
   readonly timeouts?: RouteTimeoutsArgs;
   /** A realtime route: WebSocket upgrade allowed, no request deadline, long idle timeout. @default false */
   readonly websocket?: boolean | WebsocketArgs;
@@ -64,23 +65,37 @@ export interface RouteArgs {
 
 /** A route path after defaults: its prefix and whether the rate limit applies to it. */
 export interface ResolvedPath {
+  /** Path prefix (Gateway API `PathPrefix` match). */
   readonly prefix: string;
+  /** Whether the route's rate limit applies (default true). */
   readonly rateLimit: boolean;
 }
 
 /** {@link RouteArgs} with every default applied, as {@link resolveRouteArgs} returns them. */
 export interface ResolvedRouteArgs {
+  /** The gateway the route attaches to, as given. */
   readonly gateway: GatewayRef;
+  /** Namespace of the route, as given. */
   readonly namespace: string;
+  /** The backend Service; `namespace` defaults to the route's. */
   readonly service: { readonly name: string; readonly port: number; readonly namespace: string };
+  /** Host name of the route (Gateway API `hostnames`). */
   readonly host: string;
+  /** Listener the route attaches to (default "public"). */
   readonly listener: ListenerKind;
+  /** Path prefixes (default "/", rate limited). */
   readonly paths: readonly ResolvedPath[];
+  /** Requests per minute per client address on rate-limited paths (default 100). */
   readonly rateLimitPerMinute: number;
+  /** Request timeout, seconds, 0 = none (HTTPRoute `timeouts.request`; default 30, websocket routes 0). */
   readonly requestSeconds: number;
+  /** Idle timeout of streams and upstream connections, seconds (default 300). */
   readonly idleSeconds: number;
+  /** WebSocket settings (`idleTimeoutSeconds` default 3600); undefined on other routes. */
   readonly websocket?: { readonly idleTimeoutSeconds: number };
+  /** A GRPCRoute instead of HTTPRoutes (default false). */
   readonly grpc: boolean;
+  /** Labels on every object (default none). */
   readonly labels: Readonly<Record<string, string>>;
 }
 

@@ -92,6 +92,7 @@ export function planRoutes(name: string, a: ResolvedRouteArgs): PlannedRoute[] {
 export interface ServiceRoutesArgs extends RouteArgs {
   /** What the routes wait for (the backend Service; the gateway's CRDs when this stack installs them). */
   readonly dependsOn?: readonly pulumi.Resource[];
+  /** Escape hatches: `route` for each HTTPRoute/GRPCRoute, `policy` for each BackendTrafficPolicy. */
   readonly transform?: {
     readonly route?: Transform<k8s.apiextensions.CustomResourceArgs>;
     readonly policy?: Transform<k8s.apiextensions.CustomResourceArgs>;
@@ -100,8 +101,11 @@ export interface ServiceRoutesArgs extends RouteArgs {
 
 /** HTTPRoute(s) or a GRPCRoute to one Service, each with its BackendTrafficPolicy. */
 export class ServiceRoutes extends pulumi.ComponentResource {
+  /** The resolved args the routes were built from. */
   public readonly args: ResolvedRouteArgs;
+  /** The HTTPRoute(s) (one per group of rate-limited or unlimited paths) or the GRPCRoute. */
   public readonly routes: k8s.apiextensions.CustomResource[] = [];
+  /** One Envoy Gateway BackendTrafficPolicy per route: rate limit, timeouts, WebSocket upgrade. */
   public readonly policies: k8s.apiextensions.CustomResource[] = [];
   /** `https://<host>`. */
   public readonly url: string;

@@ -21,10 +21,15 @@ export interface ObjectMeta {
 
 /** A Gateway API `parentRef`: the Gateway or ListenerSet (and its listener) a route attaches to. */
 export interface ParentReference {
+  /** API group of the parent (Gateway API `parentRefs[].group`). */
   readonly group?: "gateway.networking.k8s.io";
+  /** Kind of the parent (`parentRefs[].kind`); Gateway API's default is "Gateway". */
   readonly kind?: "Gateway" | "ListenerSet";
+  /** Name of the Gateway or ListenerSet (`parentRefs[].name`). */
   readonly name: string;
+  /** Namespace of the parent (`parentRefs[].namespace`); the route's own when omitted. */
   readonly namespace?: string;
+  /** Listener name within the parent (`parentRefs[].sectionName`); every listener when omitted. */
   readonly sectionName?: string;
 }
 

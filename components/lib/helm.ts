@@ -2,6 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 
 /** A Helm chart pinned to one version of one repository. */
 export interface HelmChart {
+  /** Chart name in the repository, e.g. "cert-manager". */
   readonly chart: string;
   /** An exact version, never a range. */
   readonly version: string;

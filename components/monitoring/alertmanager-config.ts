@@ -159,19 +159,32 @@ export interface AlertRoutingArgs {
 
 /** Args with every default applied. */
 export interface ResolvedAlertRoutingArgs {
+  /** `pagerduty` with `routingKeySecretKey` defaulted ("pagerduty-routing-key"); absent when no pager is configured. */
   readonly pagerduty?: Required<Pick<PagerDutyReceiverArgs, "routingKeySecretKey">> & PagerDutyReceiverArgs;
+  /** `slack` with `apiUrlSecretKey` defaulted ("slack-api-url"); absent when no chat is configured. */
   readonly slack?: Required<Pick<SlackReceiverArgs, "apiUrlSecretKey">> & SlackReceiverArgs;
+  /** `email` with `passwordSecretKey`, `requireTls` and `alsoFor` defaulted; absent when no email is configured. */
   readonly email?: Required<Omit<EmailReceiverArgs, "authUsername">> & EmailReceiverArgs;
+  /** Either `url` or `urlSecretKey` (default "heartbeat-url"); absent: the Watchdog goes to the null receiver. */
   readonly heartbeat?: { readonly urlSecretKey?: string; readonly url?: string };
+  /** Team routes; a team's keys default to `team-<name>-pagerduty-routing-key` and `team-<name>-slack-api-url`. */
   readonly teams: readonly {
     readonly name: string;
     readonly pagerduty?: { readonly routingKeySecretKey: string };
     readonly slack?: { readonly apiUrlSecretKey: string; readonly channel?: string };
   }[];
+  /** Alert label naming the owning team (default "team"). */
   readonly teamLabel: string;
+  /** Labels that group alerts into one notification (default alertname, namespace, service). */
   readonly groupBy: readonly string[];
+  /** Every timing, defaults applied (see {@link AlertRoutingTimings}). */
   readonly timings: Required<AlertRoutingTimings>;
+  /** Name of the Secret holding the receivers' credentials (default "alertmanager-receivers"). */
   readonly secretName: string;
+  /**
+   * Absolute directory the config's `*_file` paths point into, no trailing slash (default
+   * /etc/alertmanager/secrets/<secretName>).
+   */
   readonly secretsDir: string;
 }
 
@@ -179,34 +192,57 @@ export interface ResolvedAlertRoutingArgs {
 
 /** An Alertmanager route as it is written in its configuration file. */
 export interface AmRoute {
+  /** Receiver of the alerts this route takes (Alertmanager `route.receiver`); the parent's when omitted. */
   receiver?: string;
+  /** Label matchers an alert must all satisfy, e.g. `severity="critical"` (`route.matchers`). */
   matchers?: string[];
+  /** Labels that group alerts into one notification (`route.group_by`); the parent's when omitted. */
   group_by?: string[];
+  /** Wait before the first notification of a new group, e.g. "30s" (`route.group_wait`). */
   group_wait?: string;
+  /** Wait before notifying about new alerts in a group already notified (`route.group_interval`). */
   group_interval?: string;
+  /** Re-send interval of a still-firing group (`route.repeat_interval`). */
   repeat_interval?: string;
+  /** Keep trying the following sibling routes after this one matched (`route.continue`); Alertmanager's default is false. */
   continue?: boolean;
+  /** Child routes, tried top to bottom (`route.routes`). */
   routes?: AmRoute[];
 }
 /** An Alertmanager inhibit rule as it is written in its configuration file. */
 export interface AmInhibitRule {
+  /** Matchers of the alert that mutes others while it fires (`inhibit_rules[].source_matchers`). */
   source_matchers: string[];
+  /** Matchers of the alerts it mutes (`inhibit_rules[].target_matchers`). */
   target_matchers: string[];
+  /** Labels whose values source and target must share for the rule to apply (`inhibit_rules[].equal`). */
   equal: string[];
 }
 /** An Alertmanager receiver as it is written in its configuration file. */
 export interface AmReceiver {
+  /** Receiver name routes refer to (`receivers[].name`); a receiver without configs notifies nobody. */
   name: string;
+  /** PagerDuty notifiers (`pagerduty_configs`), as written in alertmanager.yaml. */
   pagerduty_configs?: Record<string, unknown>[];
+  /** Slack notifiers (`slack_configs`), as written in alertmanager.yaml. */
   slack_configs?: Record<string, unknown>[];
+  /** Email notifiers (`email_configs`), as written in alertmanager.yaml. */
   email_configs?: Record<string, unknown>[];
+  /** Webhook notifiers (`webhook_configs`; the heartbeat), as written in alertmanager.yaml. */
   webhook_configs?: Record<string, unknown>[];
 }
 /** The Alertmanager configuration {@link Monitoring} writes, as an object. */
 export interface AlertmanagerConfig {
+  /** Alertmanager's `global:` section; only `resolve_timeout` (from `timings.resolveTimeout`) is set. */
   global: { resolve_timeout: string };
+  /** The root route (`route:`): its receiver is the fallback, its child routes take Watchdog, info, each team, critical and warning, in that order. */
   route: AmRoute;
+  /**
+   * `inhibit_rules:` a critical alert mutes the warning of the same alert, or of the same `alert_family`, on the same
+   * namespace and service.
+   */
   inhibit_rules: AmInhibitRule[];
+  /** `receivers:` the null receiver and one per configured pager, chat, email, heartbeat and team receiver. */
   receivers: AmReceiver[];
 }
 

@@ -19,7 +19,12 @@ export const MONITORING_NAMESPACE = "monitoring";
 
 /** CPU and memory requests and limits of a container. */
 export interface ResourceRequirements {
+  /** Requested CPU (e.g. "500m") and memory (e.g. "2Gi"), reserved by the scheduler (Kubernetes `resources.requests`). */
   readonly requests: { readonly cpu: string; readonly memory: string };
+  /**
+   * Kubernetes `resources.limits`: memory is required (the container is OOM-killed above it); CPU is optional (none: no
+   * throttling).
+   */
   readonly limits: { readonly cpu?: string; readonly memory: string };
 }
 
@@ -37,7 +42,7 @@ export interface PrometheusArgs {
   readonly storageSize?: string;
   /** StorageClass of the volumes. @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-  /** @default { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } } */
+  /** CPU and memory of each Prometheus replica (`prometheusSpec.resources`). @default { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } } */
   readonly resources?: ResourceRequirements;
 }
 
@@ -99,11 +104,11 @@ export interface GrafanaOAuthArgs {
 
 /** An Ingress for Grafana, for clusters that use an ingress controller. */
 export interface GrafanaIngressArgs {
-  /** @default "nginx" */
+  /** IngressClass of Grafana's Ingress (`ingressClassName`). @default "nginx" */
   readonly className?: string;
   /** cert-manager ClusterIssuer of the TLS certificate. @default - no certificate annotation */
   readonly clusterIssuer?: string;
-  /** @default true */
+  /** Serve HTTPS with a certificate in Secret grafana-tls; also makes Grafana's root URL https and its cookies secure. @default true */
   readonly tls?: boolean;
 }
 
@@ -136,11 +141,15 @@ export interface MonitoringArgs {
   readonly domain: string;
   /** Namespace of the stack's monitoring. @default "monitoring" */
   readonly namespace?: string;
+  /** Prometheus replicas, retention, storage and resources. @default {} - see PrometheusArgs */
   readonly prometheus?: PrometheusArgs;
+  /** Alertmanager replicas, routing and receivers' credentials. @default {} - one replica, every alert to the null receiver */
   readonly alertmanager?: AlertmanagerArgs;
+  /** Grafana's admin login, host name, persistence and optional OAuth sign-in. */
   readonly grafana: GrafanaArgs;
   /** Grafana's chart Ingress; `false` when something else routes to it (the platform's gateway). @default {} */
   readonly ingress?: GrafanaIngressArgs | false;
+  /** The platform's alert rules: runbook links, overrides, SLOs and expected scrapes. @default {} */
   readonly alerts?: AlertRulesArgs;
   /** Dashboards provisioned as ConfigMaps for Grafana's sidecar. @default [] */
   readonly dashboards?: readonly DashboardJson[];
@@ -160,10 +169,15 @@ export interface MonitoringArgs {
 
 /** {@link MonitoringArgs} with every default applied, as {@link resolveMonitoringArgs} returns them. */
 export interface ResolvedMonitoringArgs {
+  /** The stack (app.kubernetes.io/instance), as given. */
   readonly instance: string;
+  /** Namespace of the stack's monitoring (default "monitoring"). */
   readonly namespace: string;
+  /** Base DNS domain, as given. */
   readonly domain: string;
+  /** Prometheus settings, defaults applied (1 replica, "15d", "50Gi", requests 500m/2Gi, memory limit 4Gi). */
   readonly prometheus: Required<Omit<PrometheusArgs, "storageClassName">> & Pick<PrometheusArgs, "storageClassName">;
+  /** Replicas (default 1), the routing, the Secret keys it reads and their credentials. */
   readonly alertmanager: {
     readonly replicas: number;
     readonly routing: AlertRoutingArgs;
@@ -171,6 +185,7 @@ export interface ResolvedMonitoringArgs {
     readonly secretKeys: readonly string[];
     readonly credentials: Readonly<Record<string, pulumi.Input<string>>>;
   };
+  /** Host (default `grafana.<domain>`), public URL, persistence (default true, "10Gi"), admin user and rotation, OAuth. */
   readonly grafana: {
     readonly host: string;
     readonly url: string;
@@ -180,7 +195,9 @@ export interface ResolvedMonitoringArgs {
     readonly adminRotation?: { readonly from: string; readonly stamp: string };
     readonly oauth?: Omit<GrafanaOAuthArgs, "clientSecret"> & { readonly name: string };
   };
+  /** Grafana's chart Ingress: `enabled` is false for `ingress: false`; className "nginx" and tls true by default. */
   readonly ingress: { readonly enabled: boolean; readonly className: string; readonly clusterIssuer?: string; readonly tls: boolean };
+  /** Alert rule options, defaults applied; `sloNamespace` defaults to `namespace`, `scrapes` adds the chart's jobs. */
   readonly alerts: {
     readonly runbookBaseUrl: string;
     readonly thresholds: Readonly<Record<string, number>>;
@@ -190,9 +207,13 @@ export interface ResolvedMonitoringArgs {
     /** Every job with a ScrapeTargetsMissing alert: the chart's (kube-state-metrics, node-exporter, operator) and `alerts.scrapes`. */
     readonly scrapes: readonly ExpectedScrape[];
   };
+  /** Dashboards provisioned for Grafana (default none), uids unique. */
   readonly dashboards: readonly DashboardJson[];
+  /** Chart pins (default KUBE_PROMETHEUS_STACK and PROMETHEUS_OPERATOR_CRDS). */
   readonly charts: { readonly kubePrometheusStack: PinnedChart; readonly operatorCrds: PinnedChart };
+  /** Helm timeout of the kube-prometheus-stack release, seconds (default 900; 60 to 3600). */
   readonly timeoutSeconds: number;
+  /** Who runs the cluster's control plane (default "self-managed"). */
   readonly controlPlane: ControlPlane;
 }
 

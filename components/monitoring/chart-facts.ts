@@ -12,6 +12,7 @@ import { KUBE_PROMETHEUS_STACK } from "./versions";
 export interface ChartServicePort {
   /** Chart name and the exact version the fact was read from. */
   readonly chart: string;
+  /** The exact chart version the fact was read from, e.g. "v1.21.0". */
   readonly version: string;
   /** Service name, for the release name the platform installs the chart under. */
   readonly service: string;
@@ -19,6 +20,7 @@ export interface ChartServicePort {
   readonly labels: Readonly<Record<string, string>>;
   /** The port's name: what `ServiceMonitor.spec.endpoints[].port` must say. */
   readonly port: string;
+  /** The port's number. */
   readonly portNumber: number;
   /** Where in the chart's repository, at that version, the Service is defined. */
   readonly source: string;

@@ -14,15 +14,21 @@ import { derivedFromAnnotations } from "../secrets/rotation";
 
 /** Escape hatches of {@link Monitoring}, one per child. */
 export interface MonitoringTransforms {
+  /** The monitoring Namespace. */
   readonly namespace?: Transform<k8s.core.v1.NamespaceArgs>;
+  /** The prometheus-operator-crds Helm release. */
   readonly crdsRelease?: Transform<k8s.helm.v3.ReleaseArgs>;
   /** The kube-prometheus-stack values, before they go into the release. */
   readonly values?: Transform<Record<string, unknown>>;
+  /** The kube-prometheus-stack Helm release (to change its values, prefer `values`). */
   readonly release?: Transform<k8s.helm.v3.ReleaseArgs>;
+  /** Secret grafana-admin with Grafana's admin login. */
   readonly grafanaAdminSecret?: Transform<k8s.core.v1.SecretArgs>;
   /** The Secret with Grafana's OAuth client secret. */
   readonly grafanaOAuthSecret?: Transform<k8s.core.v1.SecretArgs>;
+  /** Secret alertmanager-receivers with the receivers' credentials (created only when a receiver reads one). */
   readonly receiversSecret?: Transform<k8s.core.v1.SecretArgs>;
+  /** Each dashboard's ConfigMap. */
   readonly dashboard?: Transform<k8s.core.v1.ConfigMapArgs>;
   /** Each PrometheusRule's args; the monitoring selector label is re-applied after it. */
   readonly prometheusRule?: Transform<k8s.apiextensions.CustomResourceArgs>;
@@ -42,16 +48,23 @@ export interface MonitoringComponentArgs extends MonitoringArgs {
  * admin login live in Secrets, never in the chart's values.
  */
 export class Monitoring extends pulumi.ComponentResource {
+  /** The resolved args the component was built from. */
   public readonly args: ResolvedMonitoringArgs;
   /** Namespace everything but the SLO rules lives in. */
   public readonly namespaceName: string;
+  /** The monitoring Namespace. */
   public readonly namespace: k8s.core.v1.Namespace;
   /** The prometheus-operator CRDs; every ServiceMonitor/PodMonitor/PrometheusRule must wait for it. */
   public readonly crdsRelease: k8s.helm.v3.Release;
+  /** The kube-prometheus-stack Helm release (Prometheus, Alertmanager, Grafana). */
   public readonly release: k8s.helm.v3.Release;
+  /** Secret grafana-admin (type kubernetes.io/basic-auth) holding Grafana's admin login. */
   public readonly grafanaAdminSecret: k8s.core.v1.Secret;
+  /** Secret alertmanager-receivers with the receivers' credentials; undefined when no receiver reads one. */
   public readonly receiversSecret?: k8s.core.v1.Secret;
+  /** One ConfigMap per dashboard (`dashboard-<uid>`), which Grafana's sidecar loads. */
   public readonly dashboards: k8s.core.v1.ConfigMap[];
+  /** The PrometheusRules carrying the platform's alert, recording and SLO rules. */
   public readonly prometheusRules: k8s.apiextensions.CustomResource[];
   /** The Alertmanager configuration the release carries (file paths, no secrets). */
   public readonly alertmanagerConfig: AlertmanagerConfig;

@@ -16,28 +16,37 @@ export const MONITORING_API_VERSION = "monitoring.coreos.com/v1";
 export interface ScrapeEndpoint {
   /** Named port of the Service (ServiceMonitor) or container (PodMonitor). */
   readonly port?: string;
-  /** @default "/metrics" */
+  /** HTTP path of the metrics (prometheus-operator `path`). @default "/metrics" */
   readonly path?: string;
-  /** @default - Prometheus' global scrape interval */
+  /** Scrape interval, a Prometheus duration such as "30s" (prometheus-operator `interval`). @default - Prometheus' global scrape interval */
   readonly interval?: string;
+  /** Scrape timeout, at most `interval` (prometheus-operator `scrapeTimeout`). @default - Prometheus' global scrape timeout */
   readonly scrapeTimeout?: string;
+  /** Scheme of the scrape (prometheus-operator `scheme`). @default - Prometheus' default, "http" */
   readonly scheme?: "http" | "https";
+  /** Any other field of the prometheus-operator endpoint, passed through unchanged. */
   readonly [field: string]: unknown;
 }
 
 /** A Kubernetes label selector (`matchLabels`, `matchExpressions`). */
 export interface LabelSelector {
+  /** Labels an object must all carry (Kubernetes `matchLabels`). */
   readonly matchLabels?: Readonly<Record<string, string>>;
+  /** Set-based requirements that must all hold (Kubernetes `matchExpressions`). */
   readonly matchExpressions?: readonly { readonly key: string; readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; readonly values?: readonly string[] }[];
 }
 
 /** The spec of a prometheus-operator ServiceMonitor. */
 export interface ServiceMonitorSpec {
+  /** Which Services to scrape, by label (ServiceMonitor `spec.selector`). */
   readonly selector: LabelSelector;
-  /** @default - the monitor's own namespace */
+  /** Namespaces the Services are looked up in (ServiceMonitor `spec.namespaceSelector`). @default - the monitor's own namespace */
   readonly namespaceSelector?: { readonly matchNames?: readonly string[]; readonly any?: boolean };
+  /** Ports of the selected Services to scrape, at least one (ServiceMonitor `spec.endpoints`). */
   readonly endpoints: readonly ScrapeEndpoint[];
+  /** Service label whose value becomes the `job` label (ServiceMonitor `spec.jobLabel`). @default - the Service's name */
   readonly jobLabel?: string;
+  /** Any other ServiceMonitor spec field, passed through unchanged. */
   readonly [field: string]: unknown;
 }
 
@@ -58,10 +67,13 @@ export interface PrometheusRuleSpec {
 export interface MonitorObjectArgs<Spec> {
   /** metadata.name. */
   readonly name: string;
+  /** metadata.namespace. */
   readonly namespace: pulumi.Input<string>;
   /** Labels besides the monitoring selector label (added by the factory). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /** metadata.annotations. @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** The object's spec, as the prometheus-operator CRD defines it. */
   readonly spec: Spec;
   /** Escape hatch on the object's args; the monitoring label is re-applied after it. */
   readonly transform?: (a: k8s.apiextensions.CustomResourceArgs) => k8s.apiextensions.CustomResourceArgs;

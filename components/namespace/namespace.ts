@@ -29,8 +29,11 @@ const DNS_1123 = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
  * every workload must declare whom it talks to.
  */
 export class PlatformNamespace extends pulumi.ComponentResource {
+  /** The namespace's name. */
   public readonly name: string;
+  /** The Namespace, with the Pod Security Admission labels. */
   public readonly namespace: k8s.core.v1.Namespace;
+  /** NetworkPolicy `default-deny`: no ingress and no egress for any pod unless another policy allows it. */
   public readonly defaultDeny: k8s.networking.v1.NetworkPolicy;
 
   constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -55,7 +55,7 @@ export const DEFAULT_POOLER_RESOURCES = { requests: { cpu: "100m", memory: "64Mi
 export interface PoolerArgs {
   /** PgBouncer pods. @default 1 */
   readonly instances?: number;
-  /** @default "transaction" */
+  /** PgBouncer pool mode (CloudNativePG Pooler `spec.pgbouncer.poolMode`): "transaction" shares server connections between transactions, "session" holds one per client. @default "transaction" */
   readonly poolMode?: "session" | "transaction";
   /** Server connections per user/database pair. @default 10 */
   readonly defaultPoolSize?: number;
@@ -196,7 +196,7 @@ export interface PostgresClusterArgs {
    * @default "guaranteed"
    */
   readonly qos?: "guaranteed" | "burstable";
-  /** @default 100 */
+  /** PostgreSQL `max_connections` (10 to 10000); also sizes work_mem, and bounds the pooler's pools. @default 100 */
   readonly maxConnections?: number;
   /** `archive_timeout` in seconds: the RPO when writes are rare. @default 300 */
   readonly archiveTimeoutSeconds?: number;
@@ -217,8 +217,11 @@ export interface PostgresClusterArgs {
    * @default []
    */
   readonly directClients?: readonly Readonly<Record<string, string>>[];
+  /** The PgBouncer pooler apps connect through. @default {} - see PoolerArgs */
   readonly pooler?: PoolerArgs;
+  /** Retention, schedule, compression and bucket of the backups. @default {} - see BackupArgs */
   readonly backup?: BackupArgs;
+  /** Where backups go: S3 with IRSA, or the in-cluster store. */
   readonly objectStore: ObjectStoreArgs;
   /** Point-in-time recovery into a new cluster generation. */
   readonly restore?: RestoreArgs;
@@ -238,40 +241,67 @@ export interface PostgresClusterArgs {
 
 /** {@link PostgresClusterArgs} with every default applied and the names derived, as {@link resolvePostgresClusterArgs} returns them. */
 export interface ResolvedPostgresClusterArgs {
+  /** Namespace, as given. */
   readonly namespace: string;
+  /** The stack (app.kubernetes.io/instance), as given. */
   readonly instance: string;
   /** Base name (generation 0). */
   readonly baseName: string;
   /** Kubernetes name of this generation's Cluster (= its Barman server name). */
   readonly clusterName: string;
+  /** Restore generation (0 without `restore`; default one more than the source's). */
   readonly generation: number;
   /** Clusters whose pods this component's NetworkPolicies cover: this one and the restore source. */
   readonly coveredClusters: readonly string[];
+  /** PostgreSQL instances (default 1; 1 to 9). */
   readonly instances: number;
+  /** PostgreSQL operand image, pinned (default POSTGRES_IMAGE). */
   readonly imageName: string;
+  /** Data volume size, as given. */
   readonly storageSize: string;
+  /** WAL volume size, as given. */
   readonly walStorageSize: string;
+  /** StorageClass of both volumes; undefined means the cluster's default. */
   readonly storageClass?: string;
+  /** CPU and memory of each instance; under "guaranteed" QoS the CPU limit defaults to the request. */
   readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu?: string; readonly memory: string } };
+  /** QoS class of the instance pods (default "guaranteed"). */
   readonly qos: "guaranteed" | "burstable";
   /** The Barman Cloud sidecar's resources (requests = limits). */
   readonly sidecarResources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu: string; readonly memory: string } };
+  /** PostgreSQL `max_connections` (default 100). */
   readonly maxConnections: number;
+  /** PostgreSQL `archive_timeout`, seconds (default 300). */
   readonly archiveTimeoutSeconds: number;
+  /** CloudNativePG `enableSuperuserAccess` (default false). */
   readonly superuserAccess: boolean;
+  /** Pod anti-affinity across nodes (default "preferred"). */
   readonly antiAffinity: "required" | "preferred";
+  /** The databases, defaults applied; the first is created by `initdb`. */
   readonly databases: readonly ResolvedDatabase[];
+  /** Pod labels allowed to reach the `-rw` Service directly (default none). */
   readonly directClients: readonly Readonly<Record<string, string>>[];
+  /** The pooler, defaults applied (1 instance, "transaction", pool 10, 200 clients), named `<baseName>-pooler-rw`. */
   readonly pooler: Required<PoolerArgs> & { readonly name: string };
+  /** Base backup schedule, six-field cron (default "0 0 2 * * *"). */
   readonly schedule: string;
+  /** S3 Object Lock on the bucket (default false). */
   readonly objectLock: boolean;
+  /** Days S3 keeps a version Barman deleted (default 7). */
   readonly lifecycleMarginDays: number;
+  /** Bucket, prefixes, server names, retention and compression of the backups. */
   readonly layout: BackupLayout;
+  /** Where backups go, as given. */
   readonly objectStore: ObjectStoreArgs;
+  /** Name of the Barman Cloud ObjectStore, `<baseName>-backups`. */
   readonly objectStoreName: string;
+  /** The restore source (`from`, its Barman `sourceServerName`) and `targetTime`; undefined without `restore`. */
   readonly restore?: Readonly<{ from: string; targetTime?: string; sourceServerName: string }>;
+  /** Namespace of Prometheus, admitted to the metrics port (default "monitoring"). */
   readonly monitoringNamespace: string;
+  /** Namespace of the CloudNativePG operator (default "cnpg-system"). */
   readonly operatorNamespace: string;
+  /** Keep the Cluster and the bucket on delete or replace (default true). */
   readonly deletionProtection: boolean;
   /** Name of the in-cluster store's Deployment/Service (in-cluster only). */
   readonly storeName: string;
@@ -281,17 +311,25 @@ export interface ResolvedPostgresClusterArgs {
 
 /** A database's runtime role after defaults: the role and the Secret holding its password. */
 export interface ResolvedRuntimeRole {
+  /** Role name. */
   readonly role: string;
+  /** basic-auth Secret with the role's `username` and `password`. */
   readonly passwordSecret: string;
+  /** Schemas the role works in, without duplicates (default ["public"]). */
   readonly schemas: readonly string[];
 }
 
 /** A database after defaults: name, owner, the owner's Secret, extensions and its runtime role, if any. */
 export interface ResolvedDatabase {
+  /** Database name in PostgreSQL. */
   readonly name: string;
+  /** Owner role (CloudNativePG managed role and `Database` owner). */
   readonly owner: string;
+  /** basic-auth Secret with the owner's `username` and `password`. */
   readonly passwordSecret: string;
+  /** Extensions created in the database (default ["pg_stat_statements"]). */
   readonly extensions: readonly string[];
+  /** The runtime role apps serve requests with; undefined when the owner serves. */
   readonly runtime?: ResolvedRuntimeRole;
 }
 

@@ -17,16 +17,23 @@ import { applyTransform as apply, type Transform } from "../lib/transform";
 
 /** Escape hatches of the in-cluster object store (for clusters without S3), one per child. */
 export interface InClusterStoreTransforms {
+  /** The store's Deployment (Versity S3 Gateway). */
   readonly deployment?: Transform<k8s.apps.v1.DeploymentArgs>;
+  /** The store's PersistentVolumeClaim. */
   readonly pvc?: Transform<k8s.core.v1.PersistentVolumeClaimArgs>;
 }
 
 /** The in-cluster object store {@link PostgresCluster} creates when `objectStore.kind` is "in-cluster". */
 export interface InClusterStore {
+  /** Secret `<storeName>-credentials` with the generated S3 access key and secret key. */
   readonly credentials: k8s.core.v1.Secret;
+  /** PersistentVolumeClaim of the store's data (`objectStore.storageSize`, default "10Gi"). */
   readonly pvc: k8s.core.v1.PersistentVolumeClaim;
+  /** Deployment of the Versity S3 Gateway (one replica, Recreate). */
   readonly deployment: k8s.apps.v1.Deployment;
+  /** Service `<storeName>` on port 7070, the ObjectStore's endpoint. */
   readonly service: k8s.core.v1.Service;
+  /** NetworkPolicy admitting only the database pods to the store. */
   readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
 }
 

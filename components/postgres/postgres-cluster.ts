@@ -18,15 +18,25 @@ import type { CustomResourceArgs as CR } from "../lib/transform";
 
 /** Escape hatches of {@link PostgresCluster}, one per child. */
 export interface PostgresClusterTransforms extends S3Transforms, InClusterStoreTransforms {
+  /** The CloudNativePG Cluster. */
   readonly cluster?: Transform<CR>;
+  /** The CloudNativePG Pooler (PgBouncer). */
   readonly pooler?: Transform<CR>;
+  /** The Barman Cloud ObjectStore. */
   readonly objectStore?: Transform<CR>;
+  /** The CloudNativePG ScheduledBackup of the base backups. */
   readonly scheduledBackup?: Transform<CR>;
+  /** Each CloudNativePG Database. */
   readonly database?: Transform<CR>;
+  /** Each PodMonitor (instances, pooler); the monitoring label is re-applied after it. */
   readonly podMonitor?: Transform<CR>;
+  /** The PrometheusRule with the PostgreSQL alerts; the monitoring label is re-applied after it. */
   readonly prometheusRule?: Transform<CR>;
+  /** Each NetworkPolicy (instances, pooler, grants). */
   readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
+  /** The pooler's PodDisruptionBudget (with more than one pooler instance). */
   readonly poolerPdb?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
+  /** Each Job granting a runtime role its privileges. */
   readonly grantsJob?: Transform<k8s.batch.v1.JobArgs>;
 }
 
@@ -49,6 +59,7 @@ export interface PostgresClusterComponentArgs extends PostgresClusterArgs {
  * or an in-cluster S3 store, NetworkPolicies, PodMonitors and alert rules.
  */
 export class PostgresCluster extends pulumi.ComponentResource {
+  /** The resolved args the component was built from. */
   public readonly args: ResolvedPostgresClusterArgs;
   /** Kubernetes name of the running generation's Cluster (and its Barman server name). */
   public readonly clusterName: string;
@@ -56,6 +67,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly serverName: string;
   /** Host apps connect to: the PgBouncer pooler's Service. */
   public readonly host: string;
+  /** Port apps connect to, on `host` and `directHost`. */
   public readonly port = 5432;
   /** Labels of the pooler pods (for the apps' egress policies). */
   public readonly poolerPodLabels: Readonly<Record<string, string>>;
@@ -74,19 +86,29 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly caSecretName: string;
   /** Where backups go: `s3://bucket/prefix/cluster`. */
   public readonly destinationPath: string;
+  /** The CloudNativePG Cluster (kept on delete while `deletionProtection` is on). */
   public readonly cluster: k8s.apiextensions.CustomResource;
+  /** The CloudNativePG Pooler `<baseName>-pooler-rw` in front of the primary. */
   public readonly pooler: k8s.apiextensions.CustomResource;
   /** The PgBouncer pods' PodDisruptionBudget (maxUnavailable 1), with more than one pooler instance; CloudNativePG makes none. */
   public readonly poolerPdb?: k8s.policy.v1.PodDisruptionBudget;
+  /** The Barman Cloud ObjectStore the cluster archives WAL and base backups to. */
   public readonly objectStore: k8s.apiextensions.CustomResource;
   /** ConfigMap of custom monitoring queries (pg_stat_statements top statements). */
   public readonly monitoringQueries: k8s.core.v1.ConfigMap;
+  /** The ScheduledBackup `<clusterName>-daily` of base backups. */
   public readonly scheduledBackup: k8s.apiextensions.CustomResource;
+  /** One CloudNativePG Database per entry of `databases`. */
   public readonly databases: readonly k8s.apiextensions.CustomResource[];
+  /** NetworkPolicies of the instances, the pooler and (with runtime roles) the grants Jobs. */
   public readonly networkPolicies: readonly k8s.networking.v1.NetworkPolicy[];
+  /** PodMonitors of the instances and of the pooler. */
   public readonly podMonitors: readonly k8s.apiextensions.CustomResource[];
+  /** PrometheusRule `<baseName>-alerts`; undefined when `monitoring.rules` is false. */
   public readonly prometheusRule?: k8s.apiextensions.CustomResource;
+  /** The S3 bucket and IRSA role; undefined unless `objectStore.kind` is "s3". */
   public readonly s3?: S3Backups;
+  /** The in-cluster object store; undefined unless `objectStore.kind` is "in-cluster". */
   public readonly store?: InClusterStore;
 
   constructor(name: string, args: PostgresClusterComponentArgs, opts?: pulumi.ComponentResourceOptions) {

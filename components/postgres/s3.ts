@@ -11,22 +11,35 @@ import { applyTransform as apply, type Transform } from "../lib/transform";
 
 /** Escape hatches of the S3 backup bucket and its IAM role, one per child. */
 export interface S3Transforms {
+  /** The S3 bucket. */
   readonly bucket?: Transform<aws.s3.BucketArgs>;
+  /** The bucket's lifecycle configuration. */
   readonly lifecycle?: Transform<aws.s3.BucketLifecycleConfigurationArgs>;
+  /** The IAM role the cluster's service account assumes (IRSA). */
   readonly role?: Transform<aws.iam.RoleArgs>;
+  /** The IAM role's inline policy (objects under the cluster's prefix). */
   readonly rolePolicy?: Transform<aws.iam.RolePolicyArgs>;
 }
 
 /** The S3 bucket (versioned, encrypted, TLS-only, lifecycle) and the IRSA role {@link PostgresCluster} creates when `objectStore.kind` is "s3". */
 export interface S3Backups {
+  /** The S3 bucket (protected while `deletionProtection` is on). */
   readonly bucket: aws.s3.Bucket;
+  /** Bucket versioning, enabled. */
   readonly versioning: aws.s3.BucketVersioning;
+  /** Server-side encryption by default (SSE-S3, AES256). */
   readonly encryption: aws.s3.BucketServerSideEncryptionConfiguration;
+  /** Every public access blocked. */
   readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+  /** Bucket policy denying requests without TLS. */
   readonly policy: aws.s3.BucketPolicy;
+  /** Lifecycle rules: noncurrent versions, expired delete markers, incomplete uploads. */
   readonly lifecycle: aws.s3.BucketLifecycleConfiguration;
+  /** Object Lock (GOVERNANCE, `retentionDays`); undefined unless `backup.objectLock`. */
   readonly objectLock?: aws.s3.BucketObjectLockConfiguration;
+  /** IAM role the clusters' service accounts assume through IRSA. */
   readonly role: aws.iam.Role;
+  /** The role's inline policy: objects under the cluster's prefix only. */
   readonly rolePolicy: aws.iam.RolePolicy;
 }
 

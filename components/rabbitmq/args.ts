@@ -7,7 +7,9 @@ import { RABBITMQ_IMAGE } from "./versions";
 
 /** CPU and memory requests and limits of each broker pod. */
 export interface RabbitMqResources {
+  /** Requested CPU (e.g. "500m") and memory (e.g. "1Gi"); memory at most `limits.memory` (Kubernetes `resources.requests`). */
   readonly requests: { readonly cpu: string; readonly memory: string };
+  /** Kubernetes `resources.limits`: memory is required, at least "256Mi"; CPU is optional (none: no throttling). */
   readonly limits: { readonly cpu?: string; readonly memory: string };
 }
 
@@ -29,7 +31,7 @@ export interface WorkQueueArgs {
 export interface RabbitMqAppArgs {
   /** App name: the vhost is named after it unless `vhost` says otherwise. @example "core-api" */
   readonly name: string;
-  /** @default - `name` */
+  /** Name of the app's vhost (Messaging Topology Operator `Vhost.spec.name`); unique per app. @default - `name` */
   readonly vhost?: string;
   /** The app's user: a Secret with `username` and `password` keys (GeneratedSecrets' basic-auth Secrets are). */
   readonly user: { readonly username: string; readonly secretName: string; readonly password?: pulumi.Input<string> };
@@ -43,7 +45,7 @@ export interface RabbitMqAppArgs {
   readonly queues?: readonly WorkQueueArgs[];
   /** Pods of the app allowed to connect (NetworkPolicy). */
   readonly podLabels: Readonly<Record<string, string>>;
-  /** @default - the component's namespace */
+  /** Namespace of the app's pods (for the broker's NetworkPolicy). @default - the component's namespace */
   readonly namespace?: string;
 }
 
@@ -67,8 +69,9 @@ export interface RabbitMqArgs {
   readonly replicas: number;
   /** Data volume per node. At least 1Gi; shrinking is impossible. */
   readonly storageSize: string;
-  /** @default - the cluster's default StorageClass */
+  /** StorageClass of the data volumes (RabbitmqCluster `spec.persistence.storageClassName`). @default - the cluster's default StorageClass */
   readonly storageClass?: string;
+  /** CPU and memory of each broker container (RabbitmqCluster `spec.resources`). */
   readonly resources: RabbitMqResources;
   /**
    * Free disk below which the broker blocks publishers (`disk_free_limit.absolute`). The
@@ -90,6 +93,7 @@ export interface RabbitMqArgs {
   readonly clusterDomain?: string;
   /** Where the operators run (NetworkPolicy: they reach the management API). @default - the release manifests' rabbitmq-system */
   readonly operatorsNamespace?: string;
+  /** Monitoring: the ServiceMonitor and the RabbitMQ PrometheusRule. */
   readonly monitoring: ComponentMonitoringArgs;
   /** Extra labels on what the component creates. */
   readonly labels?: Readonly<Record<string, string>>;
@@ -97,43 +101,73 @@ export interface RabbitMqArgs {
 
 /** A work queue after defaults: its name, dead-letter exchange and queue, delivery limit and message TTL. */
 export interface ResolvedWorkQueue {
+  /** Queue name (a quorum queue). */
   readonly name: string;
+  /** Its dead-letter exchange, `<name>.dlx`. */
   readonly deadLetterExchange: string;
+  /** Its dead-letter queue, `<name>.dlq`. */
   readonly deadLetterQueue: string;
+  /** Deliveries before a message is dead-lettered (default the component's `deliveryLimit`). */
   readonly deliveryLimit: number;
+  /** Milliseconds after which a message is dead-lettered; undefined means no TTL. */
   readonly messageTtlMs?: number;
 }
 
 /** An application's RabbitMQ access after defaults: user, vhost, permissions, queues and the pods allowed to connect. */
 export interface ResolvedApp {
+  /** App name. */
   readonly name: string;
+  /** The app's vhost (default `name`). */
   readonly vhost: string;
+  /** The app's user and the Secret with its `username` and `password`. */
   readonly user: { readonly username: string; readonly secretName: string; readonly password?: pulumi.Input<string> };
+  /** Permission regexes (default configure "^$", write ".*", read ".*"). */
   readonly permissions: { readonly configure: string; readonly write: string; readonly read: string };
+  /** The app's work queues, defaults applied. */
   readonly queues: readonly ResolvedWorkQueue[];
+  /** Labels of the app's pods, admitted by the broker's NetworkPolicy. */
   readonly podLabels: Readonly<Record<string, string>>;
+  /** Namespace of the app's pods (default the component's). */
   readonly namespace: string;
 }
 
 /** {@link RabbitMqArgs} with every default applied, as {@link resolveRabbitMqArgs} returns them. */
 export interface ResolvedRabbitMqArgs {
+  /** Namespace, as given. */
   readonly namespace: string;
+  /** The stack (app.kubernetes.io/instance), as given. */
   readonly instance: string;
+  /** Name of the RabbitmqCluster (default the component's name). */
   readonly name: string;
+  /** Broker image, pinned (default RABBITMQ_IMAGE). */
   readonly image: string;
+  /** Nodes: 1 or odd, up to 9. */
   readonly replicas: number;
+  /** Data volume per node, as given. */
   readonly storageSize: string;
+  /** StorageClass of the data volumes; undefined means the cluster's default. */
   readonly storageClass?: string;
+  /** CPU and memory of each broker container, as given. */
   readonly resources: RabbitMqResources;
+  /** RabbitMQ `disk_free_limit.absolute`, bytes (default min(2 GB, 20% of storageSize)). */
   readonly diskFreeLimitBytes: number;
+  /** Default delivery limit of the work queues (default 20). */
   readonly deliveryLimit: number;
+  /** The applications, defaults applied. */
   readonly apps: readonly ResolvedApp[];
+  /** Topology objects' `deletionPolicy` (default "delete"). */
   readonly deletionPolicy: "delete" | "retain";
+  /** Pod anti-affinity across nodes (default "preferred"). */
   readonly antiAffinity: "required" | "preferred";
+  /** TLS settings; undefined means TLS off. */
   readonly tls?: RabbitMqTlsArgs;
+  /** Kubernetes cluster domain (default "cluster.local"). */
   readonly clusterDomain: string;
+  /** Namespace of the operators, admitted to the management API (default "rabbitmq-system"). */
   readonly operatorsNamespace: string;
+  /** Namespace of Prometheus, admitted to the metrics port (default "monitoring"). */
   readonly monitoringNamespace: string;
+  /** Extra labels on what the component creates (default none). */
   readonly labels: Readonly<Record<string, string>>;
   /** In-cluster host of the client Service. */
   readonly host: string;

@@ -52,9 +52,13 @@ export function resolveOperatorManifests(a: RabbitMqOperatorsArgs = {}): { clust
 
 /** Both operators; `ready` is what every RabbitmqCluster and topology CR must wait for. */
 export class RabbitMqOperators extends pulumi.ComponentResource {
+  /** The RabbitMQ Cluster Operator, from its pinned release manifest. */
   public readonly clusterOperator: k8s.yaml.v2.ConfigFile;
+  /** The Messaging Topology Operator, from its pinned release manifest (after the cluster operator). */
   public readonly topologyOperator: k8s.yaml.v2.ConfigFile;
+  /** What every RabbitmqCluster and topology object must wait for: both operators. */
   public readonly ready: readonly pulumi.Resource[];
+  /** Versions of the two operators' release manifests. */
   public readonly versions = { clusterOperator: CLUSTER_OPERATOR_VERSION, topologyOperator: TOPOLOGY_OPERATOR_VERSION };
 
   constructor(name: string, args: RabbitMqOperatorsArgs = {}, opts?: pulumi.ComponentResourceOptions) {

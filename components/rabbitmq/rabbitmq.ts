@@ -18,11 +18,15 @@ import type { CustomResourceArgs as CR } from "../lib/transform";
 export interface RabbitMqConnection {
   /** In-cluster host of the broker's client Service. */
   readonly host: string;
+  /** AMQP port: 5672, or 5671 (AMQPS) with TLS. */
   readonly port: number;
+  /** The app's vhost. */
   readonly vhost: string;
+  /** The app's user name. */
   readonly username: string;
   /** Secret with `username` and `password` (the app's own user, never the operator's default user). */
   readonly secretName: string;
+  /** Whether clients must use TLS (AMQPS). */
   readonly tls: boolean;
   /** The broker's pods and AMQP port (for the app's egress NetworkPolicy). */
   readonly peers: readonly { readonly podLabels: Readonly<Record<string, string>>; readonly ports: readonly number[] }[];
@@ -32,12 +36,19 @@ export interface RabbitMqConnection {
 
 /** Escape hatches of {@link RabbitMq}, one per child. */
 export interface RabbitMqTransforms {
+  /** The RabbitmqCluster. */
   readonly cluster?: Transform<CR>;
+  /** Each topology object (Vhost, User, Permission, Exchange, Queue, Binding, Policy). */
   readonly topology?: Transform<CR>;
+  /** The brokers' PodDisruptionBudget (`maxUnavailable: 1`). */
   readonly pdb?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
+  /** The brokers' NetworkPolicy. */
   readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
+  /** The ServiceMonitor; the monitoring label is re-applied after it. */
   readonly serviceMonitor?: Transform<CR>;
+  /** The PrometheusRule with the RabbitMQ alerts; the monitoring label is re-applied after it. */
   readonly prometheusRule?: Transform<CR>;
+  /** The cert-manager Certificate of the broker (with `tls`). */
   readonly certificate?: Transform<CR>;
 }
 
@@ -45,8 +56,11 @@ export interface RabbitMqTransforms {
 export interface RabbitMqComponentArgs extends RabbitMqArgs {
   /** The operators (RabbitMqOperators.ready, or nothing when the cluster has its own). @default [] */
   readonly operatorsReady?: readonly pulumi.Resource[];
+  /** prometheus-operator CRDs the ServiceMonitor and PrometheusRule wait for. @default [] */
   readonly monitoringCrdsReady?: readonly pulumi.Resource[];
+  /** cert-manager (CRDs and controller) the Certificate waits for, with TLS on. @default [] */
   readonly certManagerReady?: readonly pulumi.Resource[];
+  /** Escape hatch per child, applied to its args just before it is created. */
   readonly transform?: RabbitMqTransforms;
 }
 
@@ -59,13 +73,24 @@ export interface RabbitMqComponentArgs extends RabbitMqArgs {
  * NetworkPolicy, a ServiceMonitor with per-queue metrics, and alert rules.
  */
 export class RabbitMq extends pulumi.ComponentResource {
+  /** The resolved args the component was built from. */
   public readonly args: ResolvedRabbitMqArgs;
+  /** The RabbitmqCluster `<name>`; Pulumi waits for its ready condition. */
   public readonly cluster: k8s.apiextensions.CustomResource;
+  /**
+   * The topology objects: per app a Vhost, User and Permission; per work queue its Queue, dead-letter Exchange, Queue,
+   * Binding and Policy.
+   */
   public readonly topology: readonly k8s.apiextensions.CustomResource[];
+  /** PodDisruptionBudget `<name>` (`maxUnavailable: 1`; the operator makes none). */
   public readonly pdb: k8s.policy.v1.PodDisruptionBudget;
+  /** NetworkPolicy `<name>` of the brokers: the apps, the peers, the operators and Prometheus get in. */
   public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+  /** ServiceMonitor of the brokers' metrics, per queue included. */
   public readonly serviceMonitor: k8s.apiextensions.CustomResource;
+  /** PrometheusRule `<name>-alerts`; undefined when `monitoring.rules` is false. */
   public readonly prometheusRule?: k8s.apiextensions.CustomResource;
+  /** cert-manager Certificate of the broker; undefined without `tls`. */
   public readonly certificate?: k8s.apiextensions.CustomResource;
   /** Connection details per app name. */
   public readonly connections: Readonly<Record<string, RabbitMqConnection>>;

@@ -38,8 +38,9 @@ export interface RedisUserSecret {
 
 /** Pods allowed to connect to Redis (and to the Sentinels): a pod selector in the same namespace, or in another one. */
 export interface RedisClient {
+  /** Labels of the client pods (a NetworkPolicy `podSelector.matchLabels`); must not be empty. */
   readonly podLabels: Readonly<Record<string, string>>;
-  /** @default - the component's namespace */
+  /** Namespace of the client pods. @default - the component's namespace */
   readonly namespace?: string;
 }
 
@@ -57,13 +58,18 @@ export interface SentinelArgs {
   readonly failoverTimeoutMilliseconds?: number;
   /** Replicas resynchronised with the new primary at once after a failover. @default 1 */
   readonly parallelSyncs?: number;
-  /** @default { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } */
+  /** CPU and memory of each Sentinel container. @default { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } } */
   readonly resources?: RedisResources;
 }
 
 /** CPU and memory requests and limits of each Redis pod. */
 export interface RedisResources {
+  /** Requested CPU (e.g. "250m") and memory (e.g. "512Mi"); memory at most `limits.memory` (Kubernetes `resources.requests`). */
   readonly requests: { readonly cpu: string; readonly memory: string };
+  /**
+   * Kubernetes `resources.limits`: memory is required (`maxmemory` is derived from it); CPU is optional (none: no
+   * throttling).
+   */
   readonly limits: { readonly cpu?: string; readonly memory: string };
 }
 
@@ -132,7 +138,7 @@ export interface RedisArgs {
    * @default - 1 with Sentinel, 0 standalone
    */
   readonly minReplicasToWrite?: number;
-  /** @default 10 */
+  /** Seconds a replica may lag and still count for `minReplicasToWrite` (Redis `min-replicas-max-lag`), 1 to 3600. @default 10 */
   readonly minReplicasMaxLagSeconds?: number;
   /** TLS on every connection (clients, replication, Sentinels). @default - off */
   readonly tls?: RedisTlsArgs;
@@ -156,52 +162,89 @@ export interface RedisArgs {
 
 /** {@link SentinelArgs} after defaults. */
 export interface ResolvedSentinel {
+  /** Sentinel pods (default 3; odd, 3 to 9). */
   readonly replicas: number;
+  /** Sentinels that must agree the primary is down (default a majority of `replicas`; Sentinel `quorum`). */
   readonly quorum: number;
+  /** Name clients ask Sentinel for (default "mymaster"). */
   readonly masterName: string;
+  /** Sentinel `down-after-milliseconds` (default 10000). */
   readonly downAfterMilliseconds: number;
+  /** Sentinel `failover-timeout` (default 180000), at least `downAfterMilliseconds`. */
   readonly failoverTimeoutMilliseconds: number;
+  /** Sentinel `parallel-syncs` (default 1). */
   readonly parallelSyncs: number;
+  /** CPU and memory of each Sentinel (default requests 50m/64Mi, memory limit 128Mi). */
   readonly resources: RedisResources;
   /** StatefulSet / Service base name of the Sentinels. */
   readonly name: string;
+  /** Headless Service of the Sentinels (`<name>-sentinel-headless`), their stable DNS names. */
   readonly headless: string;
 }
 
 /** {@link RedisArgs} with every default applied, as {@link resolveRedisArgs} returns them. */
 export interface ResolvedRedisArgs {
+  /** Namespace, as given. */
   readonly namespace: string;
+  /** The stack (app.kubernetes.io/instance), as given. */
   readonly instance: string;
+  /** Base name of every object (default the component's name). */
   readonly name: string;
   /** Headless Service of the data pods (their stable DNS names). */
   readonly headless: string;
+  /** Which server (default "redis"). */
   readonly flavor: RedisFlavor;
+  /** Image, program names and licence of the flavour ({@link FLAVORS}). */
   readonly programs: (typeof FLAVORS)[RedisFlavor];
+  /** Server image, pinned (default the flavour's image). */
   readonly image: string;
+  /** redis_exporter image, pinned (default REDIS_EXPORTER_IMAGE). */
   readonly exporterImage: string;
+  /** "standalone" (default) or "sentinel". */
   readonly mode: "standalone" | "sentinel";
+  /** Data pods: 1 standalone; 2 to 9 with Sentinel (default 3). */
   readonly replicas: number;
+  /** What the data is for (default "sessions"). */
   readonly use: RedisUse;
+  /** Redis `maxmemory-policy` (default POLICY_BY_USE[use]). */
   readonly maxmemoryPolicy: MaxmemoryPolicy;
+  /** `maxmemory` as a share of the memory limit (default 0.7; 0.2 to 0.9). */
   readonly maxmemoryRatio: number;
   /** `maxmemory` in bytes. */
   readonly maxmemoryBytes: number;
+  /** Data volume per pod, as given. */
   readonly storageSize: string;
+  /** StorageClass of the volumes; undefined means the cluster's default. */
   readonly storageClass?: string;
+  /** Resources of the server container, as given. */
   readonly resources: RedisResources;
+  /** Append-only file on (default true). */
   readonly aof: boolean;
+  /** RDB snapshots on (default true). */
   readonly rdbSnapshots: boolean;
+  /** Sentinel settings, defaults applied; present only in mode "sentinel". */
   readonly sentinel?: ResolvedSentinel;
+  /** Redis `min-replicas-to-write` (default 1 with Sentinel, 0 standalone; at most `replicas - 1`). */
   readonly minReplicasToWrite: number;
+  /** Redis `min-replicas-max-lag`, seconds (default 10). */
   readonly minReplicasMaxLagSeconds: number;
+  /** TLS settings (`clientCertificates` default false); undefined means TLS off. */
   readonly tls?: Required<RedisTlsArgs>;
+  /** The `app` and `admin` ACL users, `key` defaulted to "password". */
   readonly users: { readonly app: Required<RedisUserSecret>; readonly admin: Required<RedisUserSecret> };
+  /** Pods allowed to connect (default none). */
   readonly clients: readonly RedisClient[];
+  /** Server port (default 6379). */
   readonly port: number;
+  /** Sentinel port (default 26379). */
   readonly sentinelPort: number;
+  /** Kubernetes cluster domain (default "cluster.local"). */
   readonly clusterDomain: string;
+  /** Pod anti-affinity across nodes (default "preferred"). */
   readonly antiAffinity: "required" | "preferred";
+  /** Namespace of Prometheus, admitted to the exporter port (default "monitoring"). */
   readonly monitoringNamespace: string;
+  /** Extra labels on every object (default none). */
   readonly labels: Readonly<Record<string, string>>;
   /** FQDN of data pod `i`. */
   podHost(i: number): string;

@@ -5,13 +5,17 @@
  * always a Secret reference, never a value.
  */
 export interface SecretKeyRef {
+  /** Name of the Kubernetes Secret, in the application's namespace. */
   readonly secret: string;
+  /** Data key within that Secret. */
   readonly key: string;
 }
 
 /** A Redis host and port. */
 export interface RedisEndpoint {
+  /** Host name, e.g. a Sentinel pod's FQDN. */
   readonly host: string;
+  /** TCP port. */
   readonly port: number;
 }
 
@@ -23,11 +27,15 @@ export interface RedisConnection {
   readonly host?: string;
   /** A Secret key holding the host when it is only known at deploy time (ElastiCache). */
   readonly hostSecret?: SecretKeyRef;
+  /** Port of the server (standalone), or of the data pods behind Sentinel. */
   readonly port: number;
+  /** The Sentinels' host names and ports (mode "sentinel" only). */
   readonly sentinels?: readonly RedisEndpoint[];
+  /** Name of the primary to ask the Sentinels for (mode "sentinel" only). */
   readonly masterName?: string;
   /** ACL user; absent for a token-only server (ElastiCache AUTH). */
   readonly username?: string;
+  /** The Secret key holding the password (the `app` user's) or the AUTH token (ElastiCache). */
   readonly password: SecretKeyRef;
   /** Whether clients must use TLS. */
   readonly tls: boolean;
@@ -39,7 +47,9 @@ export interface RedisConnection {
 
 /** Environment variables for an application container: plain values and values read from Secrets. */
 export interface AppEnv {
+  /** Plain environment variables, by name. */
   readonly env: Record<string, string>;
+  /** Environment variables read from Secrets (`valueFrom.secretKeyRef`), by name. */
   readonly secretEnv: Record<string, SecretKeyRef>;
 }
 

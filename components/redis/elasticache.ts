@@ -20,6 +20,7 @@ import type { RedisConnection } from "./connection";
 export interface ElastiCacheArgs {
   /** Namespace of the client pods and of the endpoint Secret. */
   readonly namespace: string;
+  /** The stack (app.kubernetes.io/instance); also the prefix of the replication group id. */
   readonly instance: string;
   /** Base name; the replication group id is `<instance>-<name>`. @default - the component's name */
   readonly name?: string;
@@ -27,10 +28,11 @@ export interface ElastiCacheArgs {
   readonly engine?: "valkey" | "redis";
   /** Engine major.minor; the parameter group family is `<engine><major>`. @example "8.0" */
   readonly engineVersion: string;
-  /** @example "cache.r7g.large" */
+  /** ElastiCache node type (`aws.elasticache.ReplicationGroup` `nodeType`). @example "cache.r7g.large" */
   readonly nodeType: string;
   /** Replicas besides the primary (1..5), spread over the subnets' zones. @default 1 */
   readonly replicas?: number;
+  /** VPC of the security group that admits `allowedCidrs`. */
   readonly vpcId: string;
   /** Subnets in at least two availability zones. */
   readonly subnetIds: readonly string[];
@@ -38,7 +40,7 @@ export interface ElastiCacheArgs {
   readonly allowedCidrs: readonly string[];
   /** Daily snapshots kept, 0 = none. @default 7 */
   readonly snapshotRetentionDays?: number;
-  /** @default "noeviction" */
+  /** `maxmemory-policy` of the parameter group. @default "noeviction" */
   readonly maxmemoryPolicy?: MaxmemoryPolicy;
   /** The AUTH token (GeneratedSecrets) and the Secret apps read it from. */
   readonly authToken: { readonly secretName: string; readonly key: string; readonly value: pulumi.Input<string> };
@@ -46,6 +48,7 @@ export interface ElastiCacheArgs {
   readonly clients?: readonly RedisClient[];
   /** Keep the replication group when Pulumi deletes or replaces it (`protect`), with a final snapshot on deletion. @default true */
   readonly deletionProtection?: boolean;
+  /** Escape hatches for the replication group and the clients' egress NetworkPolicy. */
   readonly transform?: {
     readonly replicationGroup?: Transform<aws.elasticache.ReplicationGroupArgs>;
     readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
@@ -54,8 +57,11 @@ export interface ElastiCacheArgs {
 
 /** {@link ElastiCacheArgs} with every default applied, as {@link resolveElastiCacheArgs} returns them. */
 export interface ResolvedElastiCacheArgs extends Required<Omit<ElastiCacheArgs, "transform" | "name">> {
+  /** Base name (default the component's name). */
   readonly name: string;
+  /** `<instance>-<name>` in lower case, 1 to 40 characters. */
   readonly replicationGroupId: string;
+  /** Parameter group family, `<engine><major>` (e.g. "valkey8"). */
   readonly family: string;
 }
 
@@ -104,12 +110,17 @@ export function resolveElastiCacheArgs(componentName: string, a: ElastiCacheArgs
 
 /** Redis on AWS ElastiCache (a replication group with its subnet group, security group and parameters), with the same {@link RedisConnection} as the in-cluster {@link Redis}. */
 export class ElastiCacheRedis extends pulumi.ComponentResource {
+  /** The resolved args the component was built from. */
   public readonly args: ResolvedElastiCacheArgs;
+  /** How applications connect (for springRedisEnv / nodeRedisEnv): TLS, host read from `endpointSecret`. */
   public readonly connection: RedisConnection;
+  /** The ElastiCache replication group (protected while `deletionProtection` is on). */
   public readonly replicationGroup: aws.elasticache.ReplicationGroup;
+  /** Security group admitting TCP 6379 from `allowedCidrs` only. */
   public readonly securityGroup: aws.ec2.SecurityGroup;
   /** Secret holding the primary endpoint's host name (known only once the group exists). */
   public readonly endpointSecret: k8s.core.v1.Secret;
+  /** Egress NetworkPolicy for the client pods; undefined when no clients are declared. */
   public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
 
   constructor(name: string, args: ElastiCacheArgs, opts?: pulumi.ComponentResourceOptions) {

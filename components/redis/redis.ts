@@ -30,15 +30,25 @@ import type { CustomResourceArgs as CR } from "../lib/transform";
 
 /** Escape hatches of {@link Redis}, one per child. */
 export interface RedisTransforms {
+  /** The data pods' StatefulSet. */
   readonly statefulSet?: Transform<k8s.apps.v1.StatefulSetArgs>;
+  /** The Sentinels' StatefulSet (mode "sentinel"). */
   readonly sentinelStatefulSet?: Transform<k8s.apps.v1.StatefulSetArgs>;
+  /** Every Service (headless, client, Sentinel). */
   readonly service?: Transform<k8s.core.v1.ServiceArgs>;
+  /** ConfigMap `<name>-config` with the non-secret configuration files. */
   readonly configMap?: Transform<k8s.core.v1.ConfigMapArgs>;
+  /** Secret `<name>-config` with the ACL file and other files carrying passwords. */
   readonly secret?: Transform<k8s.core.v1.SecretArgs>;
+  /** Every PodDisruptionBudget (data pods and Sentinels). */
   readonly pdb?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
+  /** Every NetworkPolicy (data pods and Sentinels). */
   readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
+  /** Every ServiceMonitor; the monitoring label is re-applied after it. */
   readonly serviceMonitor?: Transform<CR>;
+  /** The PrometheusRule with the Redis alerts; the monitoring label is re-applied after it. */
   readonly prometheusRule?: Transform<CR>;
+  /** The cert-manager Certificate of the server (with `tls`). */
   readonly certificate?: Transform<CR>;
 }
 
@@ -68,18 +78,29 @@ export interface RedisComponentArgs extends RedisArgs {
  * alert rules included.
  */
 export class Redis extends pulumi.ComponentResource {
+  /** The resolved args the component was built from. */
   public readonly args: ResolvedRedisArgs;
   /** How applications connect (for springRedisEnv / nodeRedisEnv). */
   public readonly connection: RedisConnection;
+  /** StatefulSet `<name>` of the data pods. */
   public readonly statefulSet: k8s.apps.v1.StatefulSet;
+  /** StatefulSet `<name>-sentinel` of the Sentinels; undefined in mode "standalone". */
   public readonly sentinelStatefulSet?: k8s.apps.v1.StatefulSet;
+  /** ConfigMap `<name>-config` with the non-secret configuration files. */
   public readonly configMap: k8s.core.v1.ConfigMap;
+  /** Secret `<name>-config` with the ACL file and other files carrying passwords. */
   public readonly configSecret: k8s.core.v1.Secret;
+  /** Services: `<name>-headless`, and `<name>` (standalone) or `<name>-sentinel-headless` and `<name>-sentinel` (Sentinel). */
   public readonly services: readonly k8s.core.v1.Service[];
+  /** PodDisruptionBudgets (`maxUnavailable: 1`) of the data pods and the Sentinels. */
   public readonly pdbs: readonly k8s.policy.v1.PodDisruptionBudget[];
+  /** NetworkPolicies of the data pods and the Sentinels. */
   public readonly networkPolicies: readonly k8s.networking.v1.NetworkPolicy[];
+  /** ServiceMonitors of the data pods' and the Sentinels' exporters. */
   public readonly serviceMonitors: readonly k8s.apiextensions.CustomResource[];
+  /** PrometheusRule `<name>-alerts`; undefined when `monitoring.rules` is false. */
   public readonly prometheusRule?: k8s.apiextensions.CustomResource;
+  /** cert-manager Certificate `<name>-tls` of the server; undefined without `tls`. */
   public readonly certificate?: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: RedisComponentArgs, opts?: pulumi.ComponentResourceOptions) {

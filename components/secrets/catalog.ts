@@ -12,11 +12,11 @@ export type SecretAlphabet =
 
 /** A generated password: length, alphabet and the username stored beside it. */
 export interface PasswordSpec {
-  /** Discriminant: a password. */
+  /** Discriminator: a generated password. */
   readonly kind: "password";
-  /** Characters (16..128). */
+  /** Length in characters, 16 to 128. */
   readonly length: number;
-  /** Which characters it is drawn from (and, when supplied, may contain). */
+  /** Characters the password is drawn from (at least 2 each of upper, lower and digits; "login" also 2 symbols). */
   readonly alphabet: SecretAlphabet;
   /** When set, the Secret is `kubernetes.io/basic-auth` with this username. */
   readonly username?: string;
@@ -24,7 +24,7 @@ export interface PasswordSpec {
 
 /** A generated random key of a number of bytes. */
 export interface KeySpec {
-  /** Discriminant: random bytes. */
+  /** Discriminator: random bytes. */
   readonly kind: "key";
   /** Key size in bytes; stored base64-encoded. */
   readonly bytes: number;
@@ -38,7 +38,7 @@ export interface SecretSpec {
   readonly description: string;
   /** The data key the value is stored under (basic-auth secrets use `password`). @default "password" or "key" */
   readonly dataKey?: string;
-  /** What is generated: a password or a key. */
+  /** What to generate: a password or a key. */
   readonly spec: PasswordSpec | KeySpec;
   /**
    * Names this secret had before: its Pulumi resources keep them as aliases (so a rename

@@ -38,6 +38,7 @@ export interface GeneratedSecretsArgs {
 
 /** A generated secret: where it lives, and its value as a Pulumi secret output. */
 export interface GeneratedSecret {
+  /** The spec it was generated from. */
   readonly spec: SecretSpec;
   /** The Kubernetes Secret's name (in the component's namespace). */
   readonly secretName: string;
@@ -45,7 +46,9 @@ export interface GeneratedSecret {
   readonly key: string;
   /** The value, always a secret output. */
   readonly value: pulumi.Output<string>;
+  /** Username stored beside the password (`username` key of a basic-auth Secret); undefined for keys. */
   readonly username?: string;
+  /** The Kubernetes Secret holding the value. */
   readonly secret: k8s.core.v1.Secret;
 }
 
@@ -79,6 +82,7 @@ export function validateSecretsArgs(args: GeneratedSecretsArgs): readonly Secret
  * stores each in a Kubernetes Secret and exposes it only as a Pulumi secret output.
  */
 export class GeneratedSecrets extends pulumi.ComponentResource {
+  /** Every generated secret, by name. */
   public readonly secrets: Readonly<Record<string, GeneratedSecret>>;
   /**
    * Rotation counter of every generated secret ("0" until rotated), for the pod templates

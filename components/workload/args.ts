@@ -8,7 +8,9 @@ import { applyJvm, type JvmArgs } from "./jvm";
 export interface ProbePaths {
   /** Startup probe path; the app gets `startupFailureThreshold` × 5 s to start. */
   readonly startup: string;
+  /** Liveness probe path (HTTP GET on the serving port, every 10 s); 3 failures restart the container. */
   readonly liveness: string;
+  /** Readiness probe path (HTTP GET on the serving port, every 5 s); 3 failures take the pod out of the Service. */
   readonly readiness: string;
 }
 
@@ -38,7 +40,11 @@ export interface AutoscalingArgs {
   readonly minReplicas: number;
   /** Most replicas the autoscaler scales to. */
   readonly maxReplicas: number;
-  /** Target average CPU utilisation (% of requests); omitted = not scaled on CPU. @default 70 */
+  /**
+   * Target average CPU utilisation (% of requests); omitted = not scaled on CPU (an enabled
+   * autoscaler then needs a memory target).
+   * @default - 70 for a JVM workload (`jvm`) that sets neither target, none otherwise
+   */
   readonly targetCpuUtilization?: number;
   /** Target average memory utilisation (% of requests); omitted = not scaled on memory. */
   readonly targetMemoryUtilization?: number;
@@ -70,13 +76,13 @@ export interface WorkloadRouteArgs extends Omit<RouteArgs, "namespace" | "servic
 export interface IngressArgs {
   /** Public host name. @example "api.platform.example.com" */
   readonly host: string;
-  /** @default "/" */
+  /** Path prefix the Ingress routes to the workload (`pathType: Prefix`). @default "/" */
   readonly path?: string;
   /** IngressClass of the cluster's controller. @example "alb" */
   readonly className: string;
   /** cert-manager ClusterIssuer for the TLS certificate (omit when the controller terminates TLS itself, e.g. ACM). */
   readonly clusterIssuer?: string;
-  /** @default true */
+  /** Serve HTTPS with the certificate in Secret `<name>-tls` (cert-manager issues it when `clusterIssuer` is set). @default true */
   readonly tls?: boolean;
   /** Controller-specific annotations (e.g. `alb.ingress.kubernetes.io/wafv2-acl-arn` for a WAF rate rule). */
   readonly annotations?: Readonly<Record<string, string>>;
@@ -101,6 +107,7 @@ export interface WorkloadArgs {
   readonly port?: number;
   /** Where Prometheus scrapes metrics; omit for no ServiceMonitor. */
   readonly metrics?: { readonly path: string; readonly port?: number; readonly interval?: string };
+  /** HTTP paths of the startup, liveness and readiness probes. */
   readonly probes: ProbePaths;
   /** Startup probe failure threshold (× 5 s period). @default 30 */
   readonly startupFailureThreshold?: number;
@@ -112,7 +119,9 @@ export interface WorkloadArgs {
   readonly envFromSecrets?: readonly string[];
   /** Replicas when autoscaling is off. @default 1 */
   readonly replicas?: number;
+  /** The HorizontalPodAutoscaler (autoscaling/v2). @default - off, `replicas` fixed */
   readonly autoscaling?: AutoscalingArgs;
+  /** CPU and memory of the container; `limits.memory` is required; autoscaling targets are percentages of the requests. */
   readonly resources: ResourcesArgs;
   /** Extra writable paths (emptyDir) besides /tmp, since the root filesystem is read-only. */
   readonly writablePaths?: readonly string[];
@@ -165,13 +174,23 @@ export interface WorkloadArgs {
 
 /** {@link WorkloadArgs} with every default applied, as {@link resolveWorkloadArgs} returns them. */
 export interface ResolvedWorkloadArgs extends WorkloadArgs {
+  /** HTTP port of the container (default 8080). */
   readonly port: number;
+  /** Replicas when autoscaling is off (default 1). */
   readonly replicas: number;
+  /**
+   * Autoscaling, defaults applied: `enabled` false, min and max `replicas`, scale-down window 300 s; targets as given (a
+   * JVM: CPU 70%).
+   */
   readonly autoscaling: Required<Pick<AutoscalingArgs, "enabled" | "minReplicas" | "maxReplicas" | "scaleDownStabilizationSeconds">> &
     Pick<AutoscalingArgs, "targetCpuUtilization" | "targetMemoryUtilization">;
+  /** Startup probe failure threshold, × 5 s (default 30). */
   readonly startupFailureThreshold: number;
+  /** UID/GID the container runs as (default 10001). */
   readonly runAsUser: number;
+  /** Namespace of Prometheus, allowed to scrape (default "monitoring"). */
   readonly monitoringNamespace: string;
+  /** Whether the PodDisruptionBudget is created (default true). */
   readonly podDisruptionBudget: boolean;
 }
 

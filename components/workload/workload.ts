@@ -13,15 +13,25 @@ import { applyTransform as apply, type Transform } from "../lib/transform";
 
 /** Escape hatches of {@link Workload}, one per child. */
 export interface WorkloadTransforms {
+  /** The Deployment. */
   readonly deployment?: Transform<k8s.apps.v1.DeploymentArgs>;
+  /** The Service. */
   readonly service?: Transform<k8s.core.v1.ServiceArgs>;
+  /** The HorizontalPodAutoscaler (with `autoscaling.enabled`). */
   readonly hpa?: Transform<k8s.autoscaling.v2.HorizontalPodAutoscalerArgs>;
+  /** The PodDisruptionBudget (with `podDisruptionBudget`). */
   readonly pdb?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
+  /** The Ingress (with `ingress`). */
   readonly ingress?: Transform<k8s.networking.v1.IngressArgs>;
+  /** Each HTTPRoute/GRPCRoute (with `route`). */
   readonly route?: Transform<k8s.apiextensions.CustomResourceArgs>;
+  /** Each route's BackendTrafficPolicy (with `route`). */
   readonly routePolicy?: Transform<k8s.apiextensions.CustomResourceArgs>;
+  /** The NetworkPolicy. */
   readonly networkPolicy?: Transform<k8s.networking.v1.NetworkPolicyArgs>;
+  /** The ServiceMonitor (with `metrics`); the monitoring label is re-applied after it. */
   readonly serviceMonitor?: Transform<k8s.apiextensions.CustomResourceArgs>;
+  /** The PrometheusRule with ScrapeTargetsMissing (with `metrics`); the monitoring label is re-applied after it. */
   readonly prometheusRule?: Transform<k8s.apiextensions.CustomResourceArgs>;
 }
 
@@ -43,15 +53,25 @@ export interface WorkloadComponentArgs extends WorkloadArgs {
  * Ingress for a cluster's own maintained controller.
  */
 export class Workload extends pulumi.ComponentResource {
+  /** The resolved args the component was built from. */
   public readonly args: ResolvedWorkloadArgs;
+  /** The Deployment `<name>`. */
   public readonly deployment: k8s.apps.v1.Deployment;
+  /** The Service `<name>`: port 80 (`http`) to the container port, plus `metrics` when it differs. */
   public readonly service: k8s.core.v1.Service;
+  /** ServiceAccount `<name>`, with no API token mounted. */
   public readonly serviceAccount: k8s.core.v1.ServiceAccount;
+  /** HorizontalPodAutoscaler `<name>`; undefined unless `autoscaling.enabled`. */
   public readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+  /** PodDisruptionBudget `<name>` (`maxUnavailable: 1`); undefined when `podDisruptionBudget` is false. */
   public readonly pdb?: k8s.policy.v1.PodDisruptionBudget;
+  /** Ingress `<name>`; undefined without `ingress`. */
   public readonly ingress?: k8s.networking.v1.Ingress;
+  /** The routes on the platform's gateway; undefined without `route`. */
   public readonly routes?: ServiceRoutes;
+  /** NetworkPolicy `<name>`: callers, the edge and Prometheus in; DNS, `dependencies` (and TCP 443 with `egressHttps`) out. */
   public readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+  /** ServiceMonitor `<name>`; undefined without `metrics`. */
   public readonly serviceMonitor?: k8s.apiextensions.CustomResource;
   /** ScrapeTargetsMissing for the ServiceMonitor's job (with `metrics`). */
   public readonly prometheusRule?: k8s.apiextensions.CustomResource;
