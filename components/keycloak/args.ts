@@ -240,13 +240,12 @@ export function resolveKeycloakArgs(componentName: string, a: KeycloakArgs): Res
   urls("realm.clients.grafana.redirectUris", cl.grafana.redirectUris, 1);
   urls("realm.clients.grafana.webOrigins", cl.grafana.webOrigins, 1);
   if (!LABEL.test(a.bootstrapAdmin.secretName)) invalidArg(C, "bootstrapAdmin.secretName", a.bootstrapAdmin.secretName, "must be the name of a Secret");
-  if (!LABEL.test(a.adminClient.secretName)) invalidArg(C, "adminClient.secretName", a.adminClient.secretName, "must be the name of a Secret");
-  if (!/^[-._a-zA-Z0-9]+$/.test(a.adminClient.key)) invalidArg(C, "adminClient.key", a.adminClient.key, "must be a Secret data key");
-  if (a.adminClient.secretName === a.bootstrapAdmin.secretName) invalidArg(C, "adminClient.secretName", a.adminClient.secretName, "must differ from bootstrapAdmin.secretName (two credentials, rotated one at a time)");
-  for (const [k, ref] of Object.entries(a.realm.clientSecrets)) {
-    if (!LABEL.test(ref.secretName)) invalidArg(C, `realm.clientSecrets.${k}.secretName`, ref.secretName, "must be the name of a Secret");
-    if (!/^[-._a-zA-Z0-9]+$/.test(ref.key)) invalidArg(C, `realm.clientSecrets.${k}.key`, ref.key, "must be a Secret data key");
+  const secretRefs: [string, SecretKeyRef][] = [["adminClient", a.adminClient], ...Object.entries(a.realm.clientSecrets).map(([k, ref]): [string, SecretKeyRef] => [`realm.clientSecrets.${k}`, ref])];
+  for (const [field, ref] of secretRefs) {
+    if (!LABEL.test(ref.secretName)) invalidArg(C, `${field}.secretName`, ref.secretName, "must be the name of a Secret");
+    if (!/^[-._a-zA-Z0-9]+$/.test(ref.key)) invalidArg(C, `${field}.key`, ref.key, "must be a Secret data key");
   }
+  if (a.adminClient.secretName === a.bootstrapAdmin.secretName) invalidArg(C, "adminClient.secretName", a.adminClient.secretName, "must differ from bootstrapAdmin.secretName (two credentials, rotated one at a time)");
   if (Object.keys(a.ingressFrom.gateway.podLabels).length === 0) invalidArg(C, "ingressFrom.gateway.podLabels", a.ingressFrom.gateway.podLabels, "must select the gateway's pods");
   a.ingressFrom.apps.forEach((l, i) => {
     if (Object.keys(l).length === 0) invalidArg(C, `ingressFrom.apps[${i}]`, l, "must select some pods (an empty selector admits every pod)");

@@ -25,9 +25,9 @@ import { CLIENT_SECRET_ENV } from "../../components/keycloak/realm";
 import { readStackConfig, renderedObjects, renderStack, withConfig, type RunResult } from "../harness";
 import { chownTree, postgresIds } from "../pitr/exec";
 import { PgServer } from "../pitr/pg";
-import { freePort, makeTempDir, removeDir, run } from "../procs";
+import { makeTempDir, removeDir, run } from "../procs";
 import { applyRealm, substitute } from "./apply";
-import { keycloakDist, KeycloakServer } from "./server";
+import { keycloakDist, KeycloakServer, startKeycloakDatabase } from "./server";
 
 type Obj = Record<string, any>;
 
@@ -62,15 +62,10 @@ describe("rotating Keycloak's admin credentials (a real Keycloak 26.5.5)", () =>
     const database = one(prod, "Database", (d) => d.spec.name === cr.spec.db.database);
     work = makeTempDir("keycloak-admin");
     chownTree(work, ids);
-    pg = new PgServer(join(work, "data"), join(work, "sock"), await freePort(), join(work, "postgres.log"), ids, { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", TZ: "UTC", HOME: work });
-    await pg.initdb();
-    pg.useCnpgAuth();
-    await pg.start();
-    const dbPassword = randomBytes(24).toString("hex");
-    await pg.sql(`CREATE ROLE "${database.spec.owner}" NOSUPERUSER NOCREATEDB NOCREATEROLE LOGIN PASSWORD '${dbPassword}'`);
-    await pg.sql(`CREATE DATABASE "${database.spec.name}" OWNER "${database.spec.owner}"`);
+    const started = await startKeycloakDatabase(work, ids, { name: database.spec.name, owner: database.spec.owner });
+    pg = started.pg;
     // The bootstrap admin from the Secret's first value (the operator's bootstrapAdmin.user.secret).
-    kc = new KeycloakServer(work, { port: pg.port, database: database.spec.name, username: database.spec.owner, password: dbPassword }, { username: "admin", password: A });
+    kc = new KeycloakServer(work, started.db, { username: "admin", password: A });
     await kc.start(900_000, (cr.spec.additionalOptions as { name: string; value: string }[]).filter((o) => o.name !== "db-url-properties"));
     // cert-manager's truststore.p12 holds the CA as a trusted certificate: keytool writes the same.
     execFileSync(join(dist.javaHome, "bin/keytool"), ["-importcert", "-noprompt", "-storetype", "PKCS12", "-keystore", join(work, "truststore.p12"), "-storepass", "changeit", "-alias", "ca", "-file", join(work, "tls.crt")], { stdio: "ignore" });

@@ -15,17 +15,16 @@
  * Started ONCE for the file (about a minute here, several under load) and always stopped.
  */
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_SECRET_ENV, TENANT_ATTRIBUTE, TENANT_CLAIM } from "../../components/keycloak/realm";
 import { METRICS } from "../../alerts/metrics-catalog";
 import { readStackConfig, renderedObjects, renderStack, withConfig, type RunResult } from "../harness";
 import { chownTree, postgresIds } from "../pitr/exec";
 import { PgServer } from "../pitr/pg";
-import { freePort, makeTempDir, removeDir } from "../procs";
+import { makeTempDir, removeDir } from "../procs";
 import { adminClient, applyRealm, realmState, substitute } from "./apply";
 import { Browser, claims, formAction, pkce } from "./browser";
-import { KeycloakServer, tlsFetch } from "./server";
+import { KeycloakServer, startKeycloakDatabase, tlsFetch } from "./server";
 
 type Obj = Record<string, any>;
 const REALM = "platform";
@@ -65,16 +64,10 @@ describe("a real Keycloak 26.5.5 with the rendered realm", () => {
 
     work = makeTempDir("keycloak");
     chownTree(work, ids);
-    const env = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", TZ: "UTC", HOME: work };
-    pg = new PgServer(join(work, "data"), join(work, "sock"), await freePort(), join(work, "postgres.log"), ids, env);
-    await pg.initdb();
-    pg.useCnpgAuth();
-    await pg.start();
-    const dbPassword = randomBytes(24).toString("hex");
-    await pg.sql(`CREATE ROLE "${role.name}" NOSUPERUSER NOCREATEDB NOCREATEROLE LOGIN PASSWORD '${dbPassword}'`);
-    await pg.sql(`CREATE DATABASE "${database.spec.name}" OWNER "${database.spec.owner}"`);
+    const started = await startKeycloakDatabase(work, ids, { name: database.spec.name, owner: role.name });
+    pg = started.pg;
 
-    kc = new KeycloakServer(work, { port: pg.port, database: database.spec.name, username: role.name, password: dbPassword }, { username: "admin", password: randomBytes(18).toString("base64url") });
+    kc = new KeycloakServer(work, started.db, { username: "admin", password: randomBytes(18).toString("base64url") });
     const options = (cr.spec.additionalOptions as { name: string; value: string }[]).filter((o) => o.name !== "db-url-properties");
     await kc.start(900_000, options);
     console.log(`keycloak started in ${kc.startSeconds} s`);

@@ -8,6 +8,9 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { request } from "node:https";
 import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Ids } from "../pitr/exec";
+import { PgServer } from "../pitr/pg";
 import { freePort, startDaemon, waitFor, StopWaiting, type Daemon } from "../procs";
 
 const ROOT = resolve(__dirname, "../..");
@@ -25,6 +28,27 @@ export interface KeycloakDb {
   readonly database: string;
   readonly username: string;
   readonly password: string;
+}
+
+/**
+ * A PostgreSQL 15 in `work` (owned by `ids`, CloudNativePG's authentication) holding Keycloak's
+ * database as a render declares it: `name` owned by the login role `owner`, with a fresh password.
+ * Stops the server again if anything after its start fails.
+ */
+export async function startKeycloakDatabase(work: string, ids: Ids, db: { name: string; owner: string }): Promise<{ pg: PgServer; db: KeycloakDb }> {
+  const pg = new PgServer(join(work, "data"), join(work, "sock"), await freePort(), join(work, "postgres.log"), ids, { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", TZ: "UTC", HOME: work });
+  await pg.initdb();
+  pg.useCnpgAuth();
+  await pg.start();
+  try {
+    const password = randomBytes(24).toString("hex");
+    await pg.sql(`CREATE ROLE "${db.owner}" NOSUPERUSER NOCREATEDB NOCREATEROLE LOGIN PASSWORD '${password}'`);
+    await pg.sql(`CREATE DATABASE "${db.name}" OWNER "${db.owner}"`);
+    return { pg, db: { port: pg.port, database: db.name, username: db.owner, password } };
+  } catch (e) {
+    await pg.stop().catch(() => undefined);
+    throw e;
+  }
 }
 
 export class KeycloakServer {
