@@ -100,6 +100,10 @@ export async function createEngineStack(opts: { dir: string; name: string; pulum
   for (const [k, v] of Object.entries(engineStackConfig(opts.name))) await set(k, v);
   await stack.setConfig("platform:kubernetes.kubeconfig", { value: readFileSync(opts.kubeconfigFile, "utf8") }, true);
   const supplied = suppliedSecretValues();
+  // As the README says users set them. Pulumi v3.276.0 (sdk/go/common/resource/properties_path.go,
+  // parsePropertyPath) reads a dotted segment up to the next "." or "[", so hyphenated names need no
+  // brackets; and an object holding a secure value is itself secure (config.Map.SecureKeys), so the
+  // program sees `platform:suppliedSecrets` as a secret key, which stacks/config.ts requires.
   const supply = async (name: string, value: string) => {
     supplied[name] = value;
     await stack.setConfig(`platform:suppliedSecrets.${name}`, { value, secret: true }, true);
